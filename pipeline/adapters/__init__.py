@@ -1,0 +1,1 @@
+"""Model-family adapters behind one interface (see ``base.Seq2SeqAdapter``)."""

@@ -1,0 +1,191 @@
+"""Load, override and validate a vien configuration in one place.
+
+A configuration file is YAML::
+
+    pipeline: [normalize, segment, translate, summarize]
+    translate: {model: models/vien-translate-vi-en, num_beams: 4}
+
+``pipeline`` lists the stages in order; every other top-level key other than
+``input``, ``output`` and ``run`` is the settings section of one stage, checked
+against that stage's schema. All problems are reported at once, one line each,
+with the dotted path of the key that is wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline import registry
+from pipeline.errors import ConfigError
+from pipeline.settings import InputSettings, OutputSettings, RunSettings
+
+GLOBAL_SECTIONS = ("pipeline", "input", "output", "run")
+
+
+class Config(BaseModel):
+    """A validated configuration: global sections plus one settings object per stage."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    pipeline: list[str]
+    input: InputSettings = Field(default_factory=InputSettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
+    run: RunSettings = Field(default_factory=RunSettings)
+    stages: dict[str, BaseModel] = Field(default_factory=dict)
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as plain data, in file layout (stage sections at top level)."""
+        data: dict[str, Any] = {"pipeline": list(self.pipeline)}
+        for name in self.pipeline:
+            data[name] = self.stages[name].model_dump(mode="json")
+        for key in ("input", "output", "run"):
+            data[key] = getattr(self, key).model_dump(mode="json")
+        return data
+
+    def hash(self) -> str:
+        """A short digest of everything that changes results; resume compares it."""
+        relevant = self.to_dict()
+        relevant.pop("output", None)
+        relevant["run"] = {}  # batch size and error policy do not change outputs
+        blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """Split ``translate.num_beams=4`` into its path and YAML-typed value.
+
+    Raises:
+        ConfigError: when the item has no ``=`` or no dotted path.
+    """
+    key, sep, raw = item.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. translate.num_beams=4")
+    path = key.split(".")
+    if key != "pipeline" and len(path) < 2:
+        raise ConfigError(f"--set {item!r}: expected a dotted path such as translate.num_beams")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as e:
+        raise ConfigError(f"--set {item!r}: value is not valid YAML") from e
+    return path, value
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return a copy of ``raw`` with each ``--set`` override applied."""
+    data = copy.deepcopy(raw)
+    for item in overrides:
+        path, value = parse_override(item)
+        node = data
+        for part in path[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            if not isinstance(child, dict):
+                raise ConfigError(f"--set {item}: {part!r} is not a section")
+            node = child
+        node[path[-1]] = value
+    return data
+
+
+def _format_errors(prefix: str, error: ValidationError) -> list[str]:
+    lines = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{loc}: {msg}")
+    return lines
+
+
+def validate_config(raw: dict[str, Any], *, path: str | None = None) -> Config:
+    """Validate raw configuration data.
+
+    Raises:
+        ConfigError: listing every problem, one per line, each with its dotted path.
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError("configuration must be a mapping of sections")
+    problems: list[str] = []
+    pipeline = raw.get("pipeline")
+    if not isinstance(pipeline, list) or not all(isinstance(s, str) for s in pipeline):
+        raise ConfigError("pipeline: must be a list of stage names, e.g. [normalize, segment]")
+    stages: dict[str, BaseModel] = {}
+    for name in pipeline:
+        try:
+            stage_cls = registry.get_stage(name)
+        except ConfigError as e:
+            problems.append(f"pipeline: {e}")
+            continue
+        try:
+            stages[name] = stage_cls.Settings.model_validate(raw.get(name) or {})
+        except ValidationError as e:
+            problems.extend(_format_errors(name, e))
+    for key in raw:
+        if key not in GLOBAL_SECTIONS and key not in pipeline:
+            problems.append(f"{key}: unknown section (not a stage listed in pipeline)")
+    globals_ = {k: raw[k] for k in GLOBAL_SECTIONS if k in raw and k != "pipeline"}
+    config = None
+    try:
+        config = Config(pipeline=pipeline, stages=stages, path=path, **globals_)
+    except ValidationError as e:
+        problems.extend(_format_errors("", e))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    assert config is not None
+    return config
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
+    """Read a YAML configuration, apply ``--set`` overrides and validate it.
+
+    Relative model paths are resolved against the current directory first and
+    then against the folder above ``configs/``, so bundled models are found
+    from anywhere in the repository.
+
+    Raises:
+        ConfigError: the file is missing, is not YAML, or does not validate.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: configuration file not found") from e
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({e.__class__.__name__})") from e
+    raw = apply_overrides(raw, overrides or [])
+    config = validate_config(raw, path=str(path))
+    _resolve_model_paths(config, path.resolve().parent.parent)
+    return config
+
+
+def _resolve_model_paths(config: Config, project_root: Path) -> None:
+    for settings in config.stages.values():
+        for holder in _generation_settings(settings):
+            candidate = Path(holder.model)
+            if candidate.is_absolute() or candidate.exists():
+                continue
+            # "models/x" is the repository's folder; "org/name" stays a hub id.
+            if (project_root / candidate.parts[0]).is_dir():
+                holder.model = str(project_root / candidate)
+
+
+def _generation_settings(settings: BaseModel) -> list[Any]:
+    """Every nested settings object that names a ``model``."""
+    found = []
+    if "model" in type(settings).model_fields and isinstance(getattr(settings, "model"), str):
+        found.append(settings)
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, BaseModel):
+            found.extend(_generation_settings(value))
+    return found

@@ -1,0 +1,120 @@
+"""The data model shared by every reader, stage and writer.
+
+A :class:`Document` holds the normalized text of one input plus the spans the
+stages find in it. Paragraphs and segments carry character offsets into
+``Document.text`` (as stanza's tokens do), so the text between them, and the
+page residue removed from translation, can always be rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Flags a segment can carry; writers and reports show them.
+FLAG_SPLIT_LONG = "split_long"  # longer than the model's input: translated in parts
+FLAG_HEADLINE = "headline"
+FLAG_BYLINE = "byline"
+FLAG_LOW_CONFIDENCE = "low_confidence"
+FLAG_REPETITION = "repetition"
+FLAG_EMPTY = "empty_output"
+FLAG_COPIED = "copied_source"
+FLAG_LENGTH_RATIO = "length_ratio"
+FLAG_RETRIED = "retried"
+FLAG_NUMBERS = "number_mismatch"
+
+
+@dataclass
+class Segment:
+    """One Vietnamese sentence and its English translation.
+
+    ``start``/``end`` are offsets into ``Document.text``; ``id`` is stable
+    across runs (``doc/p3/s2``, counted from 1).
+    """
+
+    id: str
+    vi: str
+    start: int
+    end: int
+    en: str | None = None
+    flags: list[str] = field(default_factory=list)
+    score: float | None = None
+
+    def flag(self, name: str) -> None:
+        """Add ``name`` to the flags once."""
+        if name not in self.flags:
+            self.flags.append(name)
+
+
+@dataclass
+class Paragraph:
+    """A block of text separated from its neighbours by a line break."""
+
+    index: int
+    start: int
+    end: int
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class Removed:
+    """A span kept out of translation (page residue), recorded, never dropped."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Document:
+    """One input document as it flows through the pipeline.
+
+    Readers fill ``id``, ``source``, ``text`` and ``metadata``; ``normalize``
+    rewrites ``text`` and fills ``removed``; ``segment`` fills ``paragraphs``;
+    ``translate`` fills each segment's ``en``; ``summarize`` fills
+    ``summaries`` (keyed by language code).
+    """
+
+    id: str
+    source: str
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    summaries: dict[str, str] = field(default_factory=dict)
+    stages: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def segments(self) -> list[Segment]:
+        """All segments in reading order."""
+        return [s for p in self.paragraphs for s in p.segments]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """Rebuild a document written by :meth:`to_dict`."""
+        paragraphs = [
+            Paragraph(
+                index=p["index"],
+                start=p["start"],
+                end=p["end"],
+                segments=[Segment(**s) for s in p["segments"]],
+            )
+            for p in data.get("paragraphs", [])
+        ]
+        return cls(
+            id=data["id"],
+            source=data["source"],
+            text=data["text"],
+            metadata=dict(data.get("metadata", {})),
+            paragraphs=paragraphs,
+            removed=[Removed(**r) for r in data.get("removed", [])],
+            summaries=dict(data.get("summaries", {})),
+            stages=list(data.get("stages", [])),
+            error=data.get("error"),
+        )

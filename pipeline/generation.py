@@ -1,0 +1,98 @@
+"""Run a model adapter over many texts: dedupe, fit, batch, reassemble.
+
+Both model stages use this, so the translate and summarize stages never
+see batching details or which model family they drive.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.batching import token_batches
+from pipeline.chunking import split_to_fit
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Output:
+    """The generation for one input text; ``parts`` > 1 when it had to be split."""
+
+    text: str
+    score: float | None
+    parts: int = 1
+
+
+class BatchedGenerator:
+    """Generates one output per input text, in input order.
+
+    Texts longer than the model's input limit are split at clause boundaries,
+    generated in parts and rejoined (never truncated). Distinct texts are
+    generated once per run when ``cache`` is on, so repeated bylines and
+    boilerplate cost nothing after the first time.
+
+    Args:
+        adapter: a model adapter (``generate_batch``, ``count_tokens``,
+            ``max_input_tokens``).
+        batch_tokens: token budget of one batch (padded).
+        cache: remember outputs of texts already seen in this run.
+    """
+
+    def __init__(self, adapter: Any, *, batch_tokens: int, cache: bool = True) -> None:
+        self.adapter = adapter
+        self.batch_tokens = batch_tokens
+        self.cache: dict[tuple[str, str], Output] | None = {} if cache else None
+        self.generated = 0
+        self.cache_hits = 0
+
+    def run(self, texts: list[str], **options: Any) -> list[Output]:
+        """Outputs for ``texts``; ``options`` are decoding overrides passed to the adapter."""
+        key_suffix = repr(sorted(options.items()))
+        results: dict[str, Output] = {}
+        pending: list[str] = []
+        for text in dict.fromkeys(texts):
+            cached = self.cache.get((text, key_suffix)) if self.cache is not None else None
+            if cached is not None:
+                results[text] = cached
+                self.cache_hits += 1
+            elif text.strip():
+                pending.append(text)
+            else:
+                results[text] = Output(text="", score=None)
+        results.update(self._generate(pending, options))
+        if self.cache is not None:
+            for text in pending:
+                self.cache[(text, key_suffix)] = results[text]
+        return [results[t] for t in texts]
+
+    def _generate(self, texts: list[str], options: dict[str, Any]) -> dict[str, Output]:
+        if not texts:
+            return {}
+        limit = self.adapter.max_input_tokens
+        pieces: list[str] = []
+        owners: list[int] = []
+        for index, text in enumerate(texts):
+            for part in split_to_fit(text, self.adapter.count_tokens, limit):
+                pieces.append(part)
+                owners.append(index)
+        lengths = self.adapter.count_tokens(pieces)
+        generated: list[Any] = [None] * len(pieces)
+        for batch in token_batches(lengths, self.batch_tokens):
+            outs = self.adapter.generate_batch([pieces[i] for i in batch], **options)
+            for i, out in zip(batch, outs, strict=True):
+                generated[i] = out
+        self.generated += len(pieces)
+        by_text: dict[int, list[Any]] = {}
+        for owner, out in zip(owners, generated, strict=True):
+            by_text.setdefault(owner, []).append(out)
+        results = {}
+        for index, outs in by_text.items():
+            scores = [o.score for o in outs if o.score is not None]
+            results[texts[index]] = Output(
+                text=" ".join(o.text for o in outs if o.text).strip(),
+                score=round(sum(scores) / len(scores), 4) if scores else None,
+                parts=len(outs),
+            )
+        return results

@@ -1,0 +1,264 @@
+"""The runner owns I/O, batching, resume and progress.
+
+Readers stream documents; documents already finished with the same
+configuration are skipped (resume); the stages' ``pipe`` chain transforms the
+rest in order; each finished document is written atomically; at the end the
+corpus files are rebuilt from the per-document files in input order and the
+manifest records what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__, registry
+from pipeline.build import build_stages
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.errors import InputError, StageError
+from pipeline.manifest import package_versions, write_manifest
+from pipeline.readers.dispatch import read_inputs
+from pipeline.stages.base import Stage
+from pipeline.writers.document_json import read_document, write_document
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    """What a run did; ``exit_code`` is 1 when any input failed."""
+
+    out_dir: Path
+    signature: str = ""
+    processed: int = 0
+    skipped: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(
+    inputs: list[str],
+    out_dir: str | Path,
+    config: Config,
+    *,
+    force: bool = False,
+    progress: bool = True,
+) -> RunReport:
+    """Run the configured pipeline over ``inputs`` into ``out_dir``.
+
+    Args:
+        inputs: files, folders (read recursively) and glob patterns.
+        out_dir: output folder; created if missing.
+        config: a validated configuration.
+        force: redo documents already finished with the same configuration.
+        progress: show a progress bar on stderr.
+
+    Returns:
+        The run report; its ``exit_code`` says whether any input failed.
+
+    Raises:
+        StageError: the stages do not chain, or a document failed with
+            ``run.on_error: raise``.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    context: dict[str, Any] = {"config": config}
+    stages = build_stages(config, context)
+    config_hash = config.hash()
+    report = RunReport(out_dir=out)
+
+    stream = _pending_documents(inputs, out, config, config_hash, force, report)
+    for stage in stages:
+        stream = stage.pipe(stream, batch_size=config.run.batch_docs)
+    with _progress(progress) as bar:
+        for doc in stream:
+            if doc.error is not None:
+                _fail(report, doc.source, doc.error, config)
+                report.order.remove(doc.id)
+            else:
+                write_document(out, doc, config_hash)
+                report.processed += 1
+            bar.update(1)
+            report.counts["segments_processed"] += len(doc.segments)
+            bar.set_postfix(sent_per_s=f"{report.counts['segments_processed'] / bar.elapsed():.1f}")
+
+    report.signature = signature(stages)
+    run_info = {"signature": report.signature, "config_hash": config_hash}
+    _write_corpus(out, config, report, run_info)
+    report.seconds = time.perf_counter() - started
+    report.peak_memory_mb = peak_memory_mb()
+    write_manifest(
+        out,
+        {
+            "vien_version": __version__,
+            "signature": report.signature,
+            "config_path": config.path,
+            "config_hash": config_hash,
+            "config": config.to_dict(),
+            "inputs": list(inputs),
+            "models": {s.name: s.describe() for s in stages if s.describe()},
+            "packages": package_versions(),
+            "counts": _counts(report),
+            "failures": report.failures,
+            "documents": report.order,
+            "outputs": _output_files(config),
+            "timings": {
+                "started": started_at,
+                "seconds": round(report.seconds, 3),
+                "documents_per_second": round(report.processed / report.seconds, 3),
+                "segments_per_second": round(
+                    report.counts["segments_processed"] / report.seconds, 3
+                ),
+            },
+            "peak_memory_mb": round(report.peak_memory_mb, 1),
+        },
+    )
+    return report
+
+
+def _pending_documents(
+    inputs: list[str],
+    out: Path,
+    config: Config,
+    config_hash: str,
+    force: bool,
+    report: RunReport,
+) -> Iterator[Document]:
+    """Documents still to process, in order; records order, skips and read errors."""
+    seen: set[str] = set()
+    for item in read_inputs(inputs, config.input):
+        if isinstance(item, InputError):
+            _fail(report, item.source, item.reason, config)
+            continue
+        base, n = item.id, 1
+        while item.id in seen:
+            n += 1
+            item.id = f"{base}~{n}"
+        seen.add(item.id)
+        report.order.append(item.id)
+        if not force:
+            stored = read_document(out, item.id)
+            if stored is not None and stored[1] == config_hash:
+                report.skipped += 1
+                continue
+        yield item
+
+
+def _fail(report: RunReport, source: str, reason: str, config: Config) -> None:
+    report.failures.append({"source": source, "reason": reason})
+    logger.error("%s: %s", source, reason)
+    if config.run.on_error == "raise":
+        raise StageError(f"{source}: {reason}")
+
+
+def signature(stages: list[Stage]) -> str:
+    """``vien:0.1.0|norm:...|adapter:marian|model:...|beam:4`` for every output."""
+    return "|".join([f"vien:{__version__}", *(s.signature() for s in stages)])
+
+
+def _write_corpus(out: Path, config: Config, report: RunReport, run_info: dict) -> None:
+    """Rebuild every corpus file from the per-document files, in input order."""
+    writers = [registry.get_writer(name)(out, run_info=run_info) for name in config.output.formats]
+    for writer in writers:
+        writer.__enter__()
+    try:
+        for doc_id in report.order:
+            stored = read_document(out, doc_id)
+            if stored is None:
+                raise StageError(f"{doc_id}: finished document file is missing or unreadable")
+            doc = stored[0]
+            _count(report.counts, doc)
+            for writer in writers:
+                writer.write(doc)
+    except BaseException:
+        for writer in reversed(writers):
+            writer.__exit__(*sys.exc_info())
+        raise
+    for writer in reversed(writers):
+        writer.__exit__(None, None, None)
+
+
+def _count(counts: Counter, doc: Document) -> None:
+    counts["documents"] += 1
+    counts["paragraphs"] += len(doc.paragraphs)
+    counts["segments"] += len(doc.segments)
+    counts["removed"] += len(doc.removed)
+    counts["summaries"] += bool(doc.summaries)
+    for seg in doc.segments:
+        for flag in seg.flags:
+            counts[f"flag:{flag}"] += 1
+
+
+def _counts(report: RunReport) -> dict[str, Any]:
+    flags = {k.split(":", 1)[1]: v for k, v in report.counts.items() if k.startswith("flag:")}
+    return {
+        "documents": report.counts["documents"],
+        "processed": report.processed,
+        "skipped": report.skipped,
+        "failed": len(report.failures),
+        "paragraphs": report.counts["paragraphs"],
+        "segments": report.counts["segments"],
+        "removed": report.counts["removed"],
+        "summaries": report.counts["summaries"],
+        "flags": flags,
+    }
+
+
+def _output_files(config: Config) -> list[str]:
+    files = ["manifest.json", "docs/"]
+    for name in config.output.formats:
+        files.extend(registry.get_writer(name).files)
+    return files
+
+
+class _progress:
+    """A tqdm bar on stderr, or a silent stand-in with the same methods."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> _progress:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="documents", unit="doc", file=sys.stderr, dynamic_ncols=True)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.enabled:
+            self.bar.close()
+
+    def elapsed(self) -> float:
+        return max(time.perf_counter() - self.started, 1e-6)
+
+    def update(self, n: int) -> None:
+        if self.enabled:
+            self.bar.update(n)
+
+    def set_postfix(self, **values: Any) -> None:
+        if self.enabled:
+            self.bar.set_postfix(**values, refresh=False)

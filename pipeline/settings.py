@@ -1,0 +1,121 @@
+"""Pydantic schemas for every section of a vien configuration.
+
+Defaults live here and only here; each field's description is its
+documentation. ``pipeline.config`` assembles these into one validated
+configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    """Base of every section: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class InputSettings(Section):
+    text_field: str = Field("text", description="JSONL field holding the document text.")
+    id_field: str = Field("id", description="JSONL field holding the document id, if present.")
+    title_field: str = Field("title", description="JSONL field holding a title, if present.")
+    max_bytes: int = Field(
+        20_000_000, ge=1, description="Larger input files are refused with an error."
+    )
+    extensions: list[str] = Field(
+        [".txt", ".md", ".jsonl", ".html", ".htm"],
+        description="File suffixes read when a folder is given.",
+    )
+
+
+OutputFormat = Literal["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "parquet", "html"]
+
+
+class OutputSettings(Section):
+    formats: list[OutputFormat] = Field(
+        ["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "parquet", "html"],
+        description="Corpus-level files written at the end of a run.",
+    )
+
+
+class RunSettings(Section):
+    batch_docs: int = Field(16, ge=1, description="Documents gathered into one model batch.")
+    on_error: Literal["skip", "raise"] = Field(
+        "skip", description="What a failing document does: logged and skipped, or stops the run."
+    )
+
+
+class NormalizeSettings(Section):
+    tone_style: Literal["keep", "old", "new"] = Field(
+        "keep", description="Tone-mark placement: keep as written, old (hòa) or new (hoà)."
+    )
+    remove_residue: bool = Field(
+        True, description="Keep page residue (comment forms, share buttons) out of translation."
+    )
+
+
+class SegmentSettings(Section):
+    detect_headlines: bool = Field(True, description="Flag headline and byline segments.")
+
+
+class GenerationSettings(Section):
+    """How one seq2seq model is loaded and decoded; shared by translate and summarize."""
+
+    model: str = Field(description="Local model folder or Hugging Face hub id.")
+    family: Literal["auto", "marian", "nllb", "mbart", "m2m100", "t5", "bart"] = Field(
+        "auto", description="Model family adapter; auto picks it from the model's config class."
+    )
+    backend: Literal["transformers", "ctranslate2"] = Field(
+        "transformers", description="Inference engine."
+    )
+    device: str = Field("auto", description="auto, cpu, cuda or cuda:N.")
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
+        "auto", description="Weights' dtype; auto is float32 on CPU, bfloat16/float16 on GPU."
+    )
+    compute_type: str = Field(
+        "auto", description="CTranslate2 compute type; auto is int8 on CPU, int8_float16 on GPU."
+    )
+    src_lang: str | None = Field(None, description="Source language code; family default if unset.")
+    tgt_lang: str | None = Field(None, description="Target language code; family default if unset.")
+    prefix: str | None = Field(None, description="Text prefix for T5-style models (e.g. '<2en> ').")
+    num_beams: int = Field(4, ge=1, description="Beam size.")
+    max_new_tokens: int = Field(256, ge=1, description="Longest output, in tokens.")
+    max_input_tokens: int | None = Field(
+        None, ge=8, description="Longest input in tokens; the model's own limit if unset."
+    )
+    batch_tokens: int = Field(2048, ge=16, description="Token budget of one model batch.")
+    no_repeat_ngram_size: int = Field(0, ge=0, description="Forbid repeating n-grams of this size.")
+    length_penalty: float = Field(1.0, description="Beam length penalty.")
+    threads: int = Field(0, ge=0, description="CPU threads; 0 lets the machine decide.")
+
+
+class TranslateSettings(GenerationSettings):
+    cache: bool = Field(True, description="Translate each distinct sentence once per run.")
+
+
+class SummaryModelSettings(GenerationSettings):
+    min_new_tokens: int = Field(8, ge=0, description="Shortest summary, in tokens.")
+    max_new_tokens: int = Field(128, ge=1, description="Longest summary, in tokens.")
+    no_repeat_ngram_size: int = Field(3, ge=0, description="Forbid repeating n-grams of this size.")
+    max_rounds: int = Field(
+        3, ge=1, description="Rounds of summarizing chunk summaries for long documents."
+    )
+
+
+class EnglishSummarySettings(Section):
+    mode: Literal["translate", "model", "off"] = Field(
+        "translate",
+        description="translate: translate the Vietnamese summary; model: run an English "
+        "summarizer on the translation; off: no English summary.",
+    )
+    model: SummaryModelSettings | None = Field(None, description="English summarizer (mode model).")
+
+
+class SummarizeSettings(Section):
+    vi: SummaryModelSettings | None = Field(None, description="Vietnamese summarizer.")
+    en: EnglishSummarySettings = Field(
+        default_factory=EnglishSummarySettings, description="How the English summary is made."
+    )

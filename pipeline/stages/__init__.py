@@ -1,0 +1,1 @@
+"""Pipeline stages: pure transforms over documents (see ``base.Stage``)."""

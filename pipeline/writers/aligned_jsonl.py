@@ -1,0 +1,37 @@
+"""``aligned.jsonl``: one line per segment, every field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from pipeline.document import Document
+from pipeline.writers.base import CorpusWriter
+
+
+def segment_records(doc: Document) -> list[dict[str, Any]]:
+    """Flat records of a document's segments, shared by the tabular writers."""
+    return [
+        {
+            "id": seg.id,
+            "doc_id": doc.id,
+            "paragraph": paragraph.index,
+            "vi": seg.vi,
+            "en": seg.en or "",
+            "flags": list(seg.flags),
+            "score": seg.score,
+            "start": seg.start,
+            "end": seg.end,
+        }
+        for paragraph in doc.paragraphs
+        for seg in paragraph.segments
+    ]
+
+
+class AlignedJsonlWriter(CorpusWriter):
+    files: ClassVar[tuple[str, ...]] = ("aligned.jsonl",)
+
+    def write(self, doc: Document) -> None:
+        out = self.handles["aligned.jsonl"]
+        for record in segment_records(doc):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -49,7 +49,10 @@ WRITERS: dict[str, str] = {
     "summaries": "pipeline.writers.summaries:SummariesWriter",
     "removed": "pipeline.writers.removed:RemovedWriter",
     "parquet": "pipeline.writers.parquet:ParquetWriter",
-    "html": "pipeline.writers.html:HtmlReportWriter",
+}
+# Outputs rendered after the manifest, from the finished run folder.
+REPORTS: dict[str, str] = {
+    "html": "pipeline.report.html:write_report",
 }
 
 ENTRY_POINT_GROUP = "vien.stages"
@@ -110,3 +113,8 @@ def get_adapter(family: str) -> Any:
 def get_writer(name: str) -> Any:
     """The corpus writer class for an output format."""
     return _lookup(WRITERS, "output format", name)
+
+
+def get_report(name: str) -> Any:
+    """The function that renders a report output (``write_report(out_dir) -> Path``)."""
+    return _lookup(REPORTS, "report format", name)

@@ -136,6 +136,9 @@ def run(
             "peak_memory_mb": round(report.peak_memory_mb, 1),
         },
     )
+    for name in config.output.formats:
+        if name in registry.REPORTS:
+            registry.get_report(name)(out)
     return report
 
 
@@ -181,7 +184,11 @@ def signature(stages: list[Stage]) -> str:
 
 def _write_corpus(out: Path, config: Config, report: RunReport, run_info: dict) -> None:
     """Rebuild every corpus file from the per-document files, in input order."""
-    writers = [registry.get_writer(name)(out, run_info=run_info) for name in config.output.formats]
+    writers = [
+        registry.get_writer(name)(out, run_info=run_info)
+        for name in config.output.formats
+        if name in registry.WRITERS
+    ]
     for writer in writers:
         writer.__enter__()
     try:
@@ -230,7 +237,10 @@ def _counts(report: RunReport) -> dict[str, Any]:
 def _output_files(config: Config) -> list[str]:
     files = ["manifest.json", "docs/"]
     for name in config.output.formats:
-        files.extend(registry.get_writer(name).files)
+        if name in registry.WRITERS:
+            files.extend(registry.get_writer(name).files)
+        else:
+            files.append(f"report.{name}")
     return files
 
 

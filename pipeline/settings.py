@@ -36,7 +36,7 @@ OutputFormat = Literal["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "
 
 class OutputSettings(Section):
     formats: list[OutputFormat] = Field(
-        ["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "parquet", "html"],
+        ["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "parquet"],
         description="Corpus-level files written at the end of a run.",
     )
 

@@ -52,15 +52,23 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress ba
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")]
 
 
+class _LowerLevelFormatter(logging.Formatter):
+    """``vien: error: file: reason``, matching the CLI's own error lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord(record.__dict__)
+        record.levelname = record.levelname.lower()
+        return super().format(record)
+
+
 def _setup(verbose: bool = False) -> None:
     # Let `vien ... | head` end quietly instead of raising BrokenPipeError.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LowerLevelFormatter("vien: %(levelname)s: %(message)s"))
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="vien: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
+        level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True
     )
     for noisy in ("transformers", "datasets", "httpx", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -19,7 +19,9 @@ def token_batches(lengths: list[int], max_tokens: int, max_size: int = 256) -> l
     longest = 0
     for index in order:
         longest_if_added = max(longest, lengths[index])
-        if current and (longest_if_added * (len(current) + 1) > max_tokens or len(current) >= max_size):
+        if current and (
+            longest_if_added * (len(current) + 1) > max_tokens or len(current) >= max_size
+        ):
             batches.append(current)
             current, longest_if_added = [], lengths[index]
         current.append(index)

@@ -38,9 +38,7 @@ app.add_typer(train_app, name="train")
 # Flags shared by the commands that run the pipeline.
 ConfigOption = Annotated[
     Path,
-    typer.Option(
-        "--config", "-c", exists=True, dir_okay=False, help="YAML configuration file."
-    ),
+    typer.Option("--config", "-c", exists=True, dir_okay=False, help="YAML configuration file."),
 ]
 SetOption = Annotated[
     list[str] | None,
@@ -191,6 +189,199 @@ def train_summarize(
     except VienError as e:
         raise _fail(e) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+
+
+RunDirArgument = Annotated[
+    Path,
+    typer.Argument(exists=True, file_okay=False, help="Output folder of a finished `vien run`."),
+]
+
+
+@app.command()
+def show(
+    out: RunDirArgument,
+    doc_id: Annotated[
+        str | None, typer.Argument(help="Show only this document (its id in manifest.json).")
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Only rows with a flag or among the weakest 5%.")
+    ] = False,
+) -> None:
+    """Show a run's sentence pairs side by side in the terminal.
+
+    One table per document (id, Vietnamese, English, flags, score) under its
+    summaries; paged on a terminal, plain when piped.
+
+    Example:
+
+        vien show out --flagged
+    """
+    _setup()
+    from pipeline.report.terminal import show_run
+
+    try:
+        show_run(out, doc_id, flagged=flagged)
+    except VienError as e:
+        raise _fail(e) from None
+
+
+@app.command()
+def report(out: RunDirArgument) -> None:
+    """(Re)write OUT/report.html from a finished run and print its path.
+
+    The page is self-contained: open it in any browser, offline.
+
+    Example:
+
+        vien report out
+    """
+    _setup()
+    from pipeline.report.html import write_report
+
+    try:
+        path = write_report(out)
+    except VienError as e:
+        raise _fail(e) from None
+    typer.echo(str(path))
+
+
+DEFAULT_TESTSET = (
+    Path(__file__).resolve().parent.parent / "tests" / "testset" / "vien-testset-v1.jsonl"
+)
+
+
+@app.command("eval")
+def eval_cmd(
+    testset: Annotated[
+        Path,
+        typer.Option("--testset", dir_okay=False, help="Test set in the included JSONL schema."),
+    ] = DEFAULT_TESTSET,
+    config: ConfigOption = DEFAULT_CONFIG,
+    set_: SetOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", file_okay=False, help="Report folder.")
+    ] = Path("eval-report"),
+    src: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Line-aligned Vietnamese (with --ref)."),
+    ] = None,
+    ref: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Line-aligned English references."),
+    ] = None,
+    tsv: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="vi<TAB>en file.")
+    ] = None,
+    jsonl: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="JSONL of pairs (vi/en or translation)."),
+    ] = None,
+    hf_dataset: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Hugging Face dataset, or a save_to_disk folder."),
+    ] = None,
+    split: Annotated[str, typer.Option(help="Split of --hf-dataset.")] = "test",
+    src_field: Annotated[str, typer.Option(help="Source field of --jsonl/--hf-dataset.")] = "vi",
+    ref_field: Annotated[str, typer.Option(help="Reference field of --jsonl/--hf-dataset.")] = "en",
+    limit: Annotated[
+        int | None, typer.Option(min=1, metavar="N", help="Only the first N documents.")
+    ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(metavar="A B", help="Compare two report.json files or folders, then exit."),
+    ] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Score the pipeline on a test set: BLEU, chrF++, segmentation, ROUGE, degenerate outputs.
+
+    Runs the configured pipeline (normalize and segment included) over the
+    test set into OUT/run/, aligns its segments with the reference sentences
+    and writes OUT/report.json, OUT/report.md and OUT/documents.jsonl. The
+    metrics table goes to stdout. Sentence-level sets (--src/--ref, --tsv,
+    --jsonl, --hf-dataset) make each pair a one-sentence document.
+
+    Example:
+
+        vien eval -o eval-report --set translate.num_beams=2
+
+        vien eval --src test.vi --ref test.en -o eval-flores
+
+        vien eval --compare eval-report eval-flores
+    """
+    _setup(verbose)
+    from pipeline.config import load_config
+    from pipeline.evaluation.report import compare as compare_reports
+    from pipeline.evaluation.report import evaluate, load_report, render_markdown
+    from pipeline.evaluation.testsets import EvalSource
+
+    try:
+        if compare:
+            typer.echo(compare_reports(load_report(compare[0]), load_report(compare[1])))
+            return
+        source = EvalSource(
+            testset=testset,
+            src=src,
+            ref=ref,
+            tsv=tsv,
+            jsonl=jsonl,
+            hf_dataset=hf_dataset,
+            split=split,
+            src_field=src_field,
+            ref_field=ref_field,
+        )
+        cfg = load_config(config, set_ or [])
+        report = evaluate(source.load().head(limit), cfg, out, progress=not quiet)
+    except VienError as e:
+        raise _fail(e) from None
+    typer.echo(render_markdown(report), nl=False)
+    typer.echo(f"vien: report in {out}", err=True)
+    raise typer.Exit(1 if report["run"]["failed"] else 0)
+
+
+@app.command()
+def convert(
+    model: Annotated[str, typer.Argument(help="Local model folder or Hugging Face hub id.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            file_okay=False,
+            help="Output folder; default: a ct2-* folder next to the model (reused by runs).",
+        ),
+    ] = None,
+    quantization: Annotated[
+        str | None,
+        typer.Option(
+            "--quantization",
+            help="Store weights as int8, int8_float16, int16, float16, bfloat16 or float32; "
+            "default: keep the model's type (any compute type can be chosen at load).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Convert again even if a conversion exists.")
+    ] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Convert a Hugging Face model for the CTranslate2 backend; prints the folder.
+
+    Runs with --set translate.backend=ctranslate2 convert on first use by
+    themselves, into a folder keyed by the weights' checksum; convert ahead of
+    time, or write a quantized copy to ship.
+
+    Example:
+
+        vien convert models/vien-translate-vi-en --out vien-ct2-int8 --quantization int8
+    """
+    _setup(verbose)
+    from pipeline.adapters.convert import convert_model
+
+    try:
+        path = convert_model(model, out=out, quantization=quantization, force=force)
+    except VienError as e:
+        raise _fail(e) from None
+    typer.echo(str(path))
 
 
 if __name__ == "__main__":

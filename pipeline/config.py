@@ -6,7 +6,7 @@ A configuration file is YAML::
     translate: {model: models/vien-translate-vi-en, num_beams: 4}
 
 ``pipeline`` lists the stages in order; every other top-level key other than
-``input``, ``output`` and ``run`` is the settings section of one stage, checked
+``input``, ``output``, ``run`` and ``engine`` is the settings section of one stage, checked
 against that stage's schema. All problems are reported at once, one line each,
 with the dotted path of the key that is wrong.
 """
@@ -24,9 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline import registry
 from pipeline.errors import ConfigError
-from pipeline.settings import InputSettings, OutputSettings, RunSettings
+from pipeline.settings import EngineSettings, InputSettings, OutputSettings, RunSettings
 
-GLOBAL_SECTIONS = ("pipeline", "input", "output", "run")
+GLOBAL_SECTIONS = ("pipeline", "input", "output", "run", "engine")
 
 
 class Config(BaseModel):
@@ -38,6 +38,7 @@ class Config(BaseModel):
     input: InputSettings = Field(default_factory=InputSettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
     run: RunSettings = Field(default_factory=RunSettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     stages: dict[str, BaseModel] = Field(default_factory=dict)
     path: str | None = None
 
@@ -46,7 +47,7 @@ class Config(BaseModel):
         data: dict[str, Any] = {"pipeline": list(self.pipeline)}
         for name in self.pipeline:
             data[name] = self.stages[name].model_dump(mode="json")
-        for key in ("input", "output", "run"):
+        for key in ("input", "output", "run", "engine"):
             data[key] = getattr(self, key).model_dump(mode="json")
         return data
 
@@ -55,6 +56,7 @@ class Config(BaseModel):
         relevant = self.to_dict()
         relevant.pop("output", None)
         relevant["run"] = {}  # batch size and error policy do not change outputs
+        relevant.pop("engine", None)  # nor where the stages run
         blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -182,7 +184,7 @@ def _resolve_model_paths(config: Config, project_root: Path) -> None:
 def _generation_settings(settings: BaseModel) -> list[Any]:
     """Every nested settings object that names a ``model``."""
     found = []
-    if "model" in type(settings).model_fields and isinstance(getattr(settings, "model"), str):
+    if "model" in type(settings).model_fields and isinstance(settings.model, str):
         found.append(settings)
     for name in type(settings).model_fields:
         value = getattr(settings, name)

@@ -24,10 +24,10 @@ from pipeline import __version__, registry
 from pipeline.build import build_stages
 from pipeline.config import Config
 from pipeline.document import Document
+from pipeline.engines import LocalEngine, StageFacts
 from pipeline.errors import InputError, StageError
 from pipeline.manifest import package_versions, write_manifest
 from pipeline.readers.dispatch import read_inputs
-from pipeline.stages.base import Stage
 from pipeline.writers.document_json import read_document, write_document
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def run(
     *,
     force: bool = False,
     progress: bool = True,
+    engine: LocalEngine | None = None,
 ) -> RunReport:
     """Run the configured pipeline over ``inputs`` into ``out_dir``.
 
@@ -73,6 +74,7 @@ def run(
         config: a validated configuration.
         force: redo documents already finished with the same configuration.
         progress: show a progress bar on stderr.
+        engine: where the stages run; this process (:class:`LocalEngine`) if unset.
 
     Returns:
         The run report; its ``exit_code`` says whether any input failed.
@@ -89,26 +91,50 @@ def run(
     stages = build_stages(config, context)
     config_hash = config.hash()
     report = RunReport(out_dir=out)
+    engine = engine if engine is not None else LocalEngine()
 
-    stream = _pending_documents(inputs, out, config, config_hash, force, report)
-    for stage in stages:
-        stream = stage.pipe(stream, batch_size=config.run.batch_docs)
+    pending = _pending_documents(inputs, out, config, config_hash, force, report)
+    _write_documents(engine.process(pending, stages, config), config, config_hash, report, progress)
+    facts = engine.stage_facts(stages)
+    _finish(inputs, config, config_hash, report, facts, engine.name, (started, started_at))
+    return report
+
+
+def _write_documents(
+    stream: Iterator[Document], config: Config, config_hash: str, report: RunReport, progress: bool
+) -> None:
+    """Write each finished document as it arrives; record failures."""
     with _progress(progress) as bar:
         for doc in stream:
             if doc.error is not None:
                 _fail(report, doc.source, doc.error, config)
                 report.order.remove(doc.id)
             else:
-                write_document(out, doc, config_hash)
+                write_document(report.out_dir, doc, config_hash)
                 report.processed += 1
             bar.update(1)
             report.counts["segments_processed"] += len(doc.segments)
             bar.set_postfix(sent_per_s=f"{report.counts['segments_processed'] / bar.elapsed():.1f}")
 
-    report.signature = signature(stages)
+
+def _finish(
+    inputs: list[str],
+    config: Config,
+    config_hash: str,
+    report: RunReport,
+    facts: dict[str, StageFacts],
+    engine: str,
+    started: tuple[float, str],
+) -> None:
+    """Sign the run, rebuild the corpus files, write the manifest and reports.
+
+    The signature is ``vien:0.1.0|norm:...|adapter:marian|model:...|beam:4``.
+    """
+    out = report.out_dir
+    report.signature = "|".join([f"vien:{__version__}", *(sig for sig, _ in facts.values())])
     run_info = {"signature": report.signature, "config_hash": config_hash}
     _write_corpus(out, config, report, run_info)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started[0]
     report.peak_memory_mb = peak_memory_mb()
     write_manifest(
         out,
@@ -118,15 +144,16 @@ def run(
             "config_path": config.path,
             "config_hash": config_hash,
             "config": config.to_dict(),
+            "engine": engine,
             "inputs": list(inputs),
-            "models": {s.name: s.describe() for s in stages if s.describe()},
+            "models": {name: described for name, (_, described) in facts.items() if described},
             "packages": package_versions(),
             "counts": _counts(report),
             "failures": report.failures,
             "documents": report.order,
             "outputs": _output_files(config),
             "timings": {
-                "started": started_at,
+                "started": started[1],
                 "seconds": round(report.seconds, 3),
                 "documents_per_second": round(report.processed / report.seconds, 3),
                 "segments_per_second": round(
@@ -139,7 +166,6 @@ def run(
     for name in config.output.formats:
         if name in registry.REPORTS:
             registry.get_report(name)(out)
-    return report
 
 
 def _pending_documents(
@@ -175,11 +201,6 @@ def _fail(report: RunReport, source: str, reason: str, config: Config) -> None:
     logger.error("%s: %s", source, reason)
     if config.run.on_error == "raise":
         raise StageError(f"{source}: {reason}")
-
-
-def signature(stages: list[Stage]) -> str:
-    """``vien:0.1.0|norm:...|adapter:marian|model:...|beam:4`` for every output."""
-    return "|".join([f"vien:{__version__}", *(s.signature() for s in stages)])
 
 
 def _write_corpus(out: Path, config: Config, report: RunReport, run_info: dict) -> None:

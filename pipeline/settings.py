@@ -36,7 +36,7 @@ OutputFormat = Literal["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "
 
 class OutputSettings(Section):
     formats: list[OutputFormat] = Field(
-        ["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "parquet"],
+        ["jsonl", "tsv", "moses", "tmx", "summaries", "removed", "parquet", "html"],
         description="Corpus-level files written at the end of a run.",
     )
 
@@ -45,6 +45,22 @@ class RunSettings(Section):
     batch_docs: int = Field(16, ge=1, description="Documents gathered into one model batch.")
     on_error: Literal["skip", "raise"] = Field(
         "skip", description="What a failing document does: logged and skipped, or stops the run."
+    )
+
+
+class EngineSettings(Section):
+    """Where ``vien run --engine ray`` places the model stages; the local engine ignores it."""
+
+    actors: int = Field(
+        1,
+        ge=1,
+        description="Actors per model stage (translate, summarize); each loads its models once.",
+    )
+    cpus_per_actor: float = Field(1.0, gt=0, description="CPUs each model actor reserves.")
+    gpus_per_actor: float | None = Field(
+        None,
+        ge=0,
+        description="GPUs each model actor reserves; unset: 1 if the cluster has GPUs, else 0.",
     )
 
 

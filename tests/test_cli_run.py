@@ -60,7 +60,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def stored_docs(out: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "docs").glob("*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "docs").glob("*.json"))
+    ]
 
 
 def test_run_succeeds(seed_run) -> None:
@@ -136,7 +138,9 @@ def test_parquet_loads_with_datasets(seed_run) -> None:
     datasets = pytest.importorskip("datasets")
     _, out = seed_run
     table = datasets.load_dataset(
-        "parquet", data_files=str(out / "aligned.parquet"), split="train",
+        "parquet",
+        data_files=str(out / "aligned.parquet"),
+        split="train",
         cache_dir=str(out / ".hf-cache"),
     )
     rows = read_jsonl(out / "aligned.jsonl")
@@ -226,8 +230,16 @@ def test_bad_input_is_named_and_others_still_run(tmp_path: Path, tiny_config: Pa
 def test_unknown_config_key_is_one_line_error(tmp_path: Path, tiny_config: Path) -> None:
     result = CliRunner().invoke(
         app,
-        ["run", str(SEEDS), "-o", str(tmp_path), "--config", str(tiny_config),
-         "--set", "translate.num_beam=4"],
+        [
+            "run",
+            str(SEEDS),
+            "-o",
+            str(tmp_path),
+            "--config",
+            str(tiny_config),
+            "--set",
+            "translate.num_beam=4",
+        ],
     )
     assert result.exit_code == 2
     assert result.stderr.strip() == "vien: error: translate.num_beam: unknown key"
@@ -236,8 +248,16 @@ def test_unknown_config_key_is_one_line_error(tmp_path: Path, tiny_config: Path)
 def test_bad_config_value_names_the_key(tmp_path: Path, tiny_config: Path) -> None:
     result = CliRunner().invoke(
         app,
-        ["run", str(SEEDS), "-o", str(tmp_path), "--config", str(tiny_config),
-         "--set", "translate.num_beams=zero"],
+        [
+            "run",
+            str(SEEDS),
+            "-o",
+            str(tmp_path),
+            "--config",
+            str(tiny_config),
+            "--set",
+            "translate.num_beams=zero",
+        ],
     )
     assert result.exit_code == 2
     assert "translate.num_beams:" in result.stderr

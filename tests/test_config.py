@@ -62,7 +62,9 @@ def test_all_errors_reported_at_once() -> None:
     with pytest.raises(ConfigError) as info:
         validate_config(raw)
     lines = str(info.value).splitlines()
-    assert any(line.startswith("pipeline: unknown stage 'nonsense'; valid names:") for line in lines)
+    assert any(
+        line.startswith("pipeline: unknown stage 'nonsense'; valid names:") for line in lines
+    )
     assert any(line.startswith("normalize.tone_style:") for line in lines)
     assert any(line.startswith("translate.num_beams:") for line in lines)
     assert "translate.colour: unknown key" in lines

@@ -156,9 +156,7 @@ class Seq2SeqAdapter:
         kwargs.update(self._generate_kwargs())
         sequences, scores = self._generate(encoded, kwargs)
         texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
-        return [
-            Generation(text=t.strip(), score=s) for t, s in zip(texts_out, scores, strict=True)
-        ]
+        return [Generation(text=t.strip(), score=s) for t, s in zip(texts_out, scores, strict=True)]
 
     def _generate(self, encoded: Any, kwargs: dict[str, Any]) -> tuple[Any, list[float]]:
         """The only place that touches the device; returns CPU sequences and scores."""

@@ -38,7 +38,9 @@ def discover(inputs: list[str], extensions: list[str]) -> Iterator[tuple[Path, P
                 yield InputError(str(path), "no such file or folder")
 
 
-def _walk(root: Path, suffixes: set[str], seen: set[Path]) -> Iterator[tuple[Path, Path] | InputError]:
+def _walk(
+    root: Path, suffixes: set[str], seen: set[Path]
+) -> Iterator[tuple[Path, Path] | InputError]:
     visited_dirs: set[Path] = set()
 
     def walk(folder: Path) -> Iterator[tuple[Path, Path] | InputError]:

@@ -69,7 +69,9 @@ class SummarizeStage(Stage):
         if s.en.mode == "model" and s.en.model is None:
             raise StageError("summarize.en.model: required when summarize.en.mode is 'model'")
         if s.en.mode == "translate" and s.vi is None:
-            raise StageError("summarize.en.mode 'translate' needs summarize.vi (a Vietnamese model)")
+            raise StageError(
+                "summarize.en.mode 'translate' needs summarize.vi (a Vietnamese model)"
+            )
         if s.en.mode == "translate" and self._translate_settings() is None:
             raise StageError(
                 "summarize.en.mode 'translate' needs a translate section in the configuration"
@@ -126,15 +128,15 @@ class SummarizeStage(Stage):
         if s.vi is not None:
             models["vi"] = shared_generator(self.context, s.vi, cache=False).adapter.describe()
         if s.en.mode == "model" and s.en.model is not None:
-            models["en"] = shared_generator(self.context, s.en.model, cache=False).adapter.describe()
+            models["en"] = shared_generator(
+                self.context, s.en.model, cache=False
+            ).adapter.describe()
         return {"models": models, "en_mode": s.en.mode}
 
 
 def _body(doc: Document, lang: str) -> str:
     """The document's text in ``lang`` as the summarizer reads it (byline left out)."""
     parts = [
-        (s.vi if lang == "vi" else s.en or "")
-        for s in doc.segments
-        if FLAG_BYLINE not in s.flags
+        (s.vi if lang == "vi" else s.en or "") for s in doc.segments if FLAG_BYLINE not in s.flags
     ]
     return " ".join(p for p in parts if p)

@@ -14,6 +14,11 @@ class RemovedWriter(CorpusWriter):
 
     def write(self, doc: Document) -> None:
         for r in doc.removed:
-            record = {"doc_id": doc.id, "reason": r.reason, "start": r.start, "end": r.end,
-                      "text": r.text}
+            record = {
+                "doc_id": doc.id,
+                "reason": r.reason,
+                "start": r.start,
+                "end": r.end,
+                "text": r.text,
+            }
             self.handles["removed.jsonl"].write(json.dumps(record, ensure_ascii=False) + "\n")

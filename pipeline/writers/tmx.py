@@ -32,7 +32,7 @@ class TmxWriter(CorpusWriter):
             f'  <header creationtool="vien" creationtoolversion="{__version__}" '
             'segtype="sentence" o-tmf="vien-aligned" adminlang="en" srclang="vi" '
             'datatype="plaintext">\n'
-            f"    <prop type=\"x-vien-signature\">{signature}</prop>\n"
+            f'    <prop type="x-vien-signature">{signature}</prop>\n'
             "  </header>\n  <body>\n"
         )
 

@@ -1,0 +1,246 @@
+"""Convert Hugging Face models to the CTranslate2 format, once per weights checksum.
+
+A local model is converted into a ``ct2-<checksum>`` folder next to its weights
+(``ct2-int8-<checksum>`` when quantized ahead of time); a hub model into the
+same name under ``$VIEN_CT2_CACHE`` (default ``~/.cache/vien/ct2``). The
+checksum keys the cache, so retrained weights are converted again and the
+stale copy is removed. Conversion writes into a temporary folder and renames
+it, so an interrupted or concurrent conversion never leaves a half-written
+model in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.adapters.base import WEIGHT_FILES, weights_checksum
+from pipeline.errors import ConfigError, ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+QUANTIZATIONS = (
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+CACHE_ENV = "VIEN_CT2_CACHE"
+DEFAULT_HUB_CACHE = Path("~/.cache/vien/ct2")
+METADATA_FILE = "vien-conversion.json"
+# Written by CTranslate2 last, so its presence marks a finished conversion.
+MODEL_FILE = "model.bin"
+# Copied along so a converted folder given with --out is usable on its own.
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.json",
+    "source.spm",
+    "target.spm",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "merges.txt",
+    "generation_config.json",
+)
+# CTranslate2 reads BART's pre/post layer-norm switch from ``normalize_before``,
+# which only configs written by old transformers releases carry
+# (OpenNMT/CTranslate2#888). The placement is fixed per architecture.
+PRE_NORM = {"MBartConfig": True, "BartConfig": False}
+
+
+def convert_model(
+    model: str,
+    *,
+    out: Path | None = None,
+    quantization: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Convert ``model`` for CTranslate2, or return the existing conversion.
+
+    Args:
+        model: local Hugging Face model folder or hub id.
+        out: output folder; default: the ``ct2-*`` cache folder for the
+            weights' checksum (see the module docstring).
+        quantization: store weights in this type (see ``QUANTIZATIONS``);
+            None keeps the model's own type, so any compute type can be
+            chosen when loading.
+        force: convert again even if the output folder holds a conversion.
+
+    Returns:
+        The converted model folder.
+
+    Raises:
+        ConfigError: unknown quantization, or an architecture CTranslate2
+            cannot convert.
+        ModelNotFoundError: the model cannot be found or read.
+    """
+    if quantization is not None and quantization not in QUANTIZATIONS:
+        raise ConfigError(
+            f"unknown quantization {quantization!r}; valid: {', '.join(QUANTIZATIONS)}"
+        )
+    source = resolve_source(model)
+    checksum = source_checksum(source)
+    target = Path(out) if out is not None else default_output(model, checksum, quantization)
+    if (target / MODEL_FILE).is_file() and not force:
+        logger.debug("reusing the CTranslate2 conversion in %s", target)
+        return target
+    logger.info("converting %s to CTranslate2 in %s", model, target)
+    metadata = {"source": model, "checksum": checksum, "quantization": quantization}
+    _convert_atomically(source, target, metadata, force)
+    if out is None:
+        _remove_stale(target)
+    return target
+
+
+def conversion_metadata(converted: Path) -> dict[str, Any]:
+    """What ``convert_model`` recorded about a converted folder (empty if nothing)."""
+    path = Path(converted) / METADATA_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def resolve_source(model: str) -> Path:
+    """The local folder of ``model``: itself, or its snapshot in the Hugging Face cache.
+
+    Raises:
+        ModelNotFoundError: not a folder, and the hub has no such model (or is unreachable).
+    """
+    if Path(model).is_dir():
+        return Path(model)
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(model))
+    except Exception as e:  # the hub client raises many unrelated types
+        raise ModelNotFoundError(
+            f"cannot find model {model!r} ({e.__class__.__name__}); give a local model folder, "
+            "or a hub id on a machine with internet access"
+        ) from e
+
+
+def source_checksum(model_dir: Path) -> str:
+    """Checksum of a model's weights; sharded checkpoints hash every shard.
+
+    Raises:
+        ModelNotFoundError: the folder holds no weight files.
+    """
+    checksum = weights_checksum(model_dir)
+    if checksum:
+        return checksum
+    shards = sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("pytorch_model*.bin"))
+    if not shards:
+        raise ModelNotFoundError(
+            f"{model_dir} holds no weight files ({', '.join(WEIGHT_FILES)} or shards); "
+            "give a complete Hugging Face model folder"
+        )
+    digest = hashlib.sha256()
+    for shard in shards:
+        with shard.open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def default_output(model: str, checksum: str, quantization: str | None) -> Path:
+    """``<model>/ct2-[<quantization>-]<checksum>``, or under the hub cache for hub ids."""
+    name = f"{_stem(quantization)}{checksum}"
+    if Path(model).is_dir():
+        return Path(model) / name
+    root = Path(os.environ.get(CACHE_ENV) or DEFAULT_HUB_CACHE).expanduser()
+    return root / model.replace("/", "--") / name
+
+
+def _stem(quantization: str | None) -> str:
+    return f"ct2-{quantization}-" if quantization else "ct2-"
+
+
+def _convert_atomically(source: Path, target: Path, metadata: dict[str, Any], force: bool) -> None:
+    import ctranslate2
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        copy_files = [name for name in TOKENIZER_FILES if (source / name).is_file()]
+        try:
+            _converter(source, copy_files).convert(
+                str(work), quantization=metadata["quantization"], force=True
+            )
+        except (NotImplementedError, ValueError) as e:
+            raise ConfigError(
+                f"cannot convert {source} to CTranslate2: {e}; use backend: transformers"
+            ) from e
+        except OSError as e:
+            raise ModelNotFoundError(f"cannot read model {source}: {e}") from e
+        metadata.update(
+            ctranslate2=ctranslate2.__version__,
+            converted_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        (work / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        _replace(work, target, force)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _replace(work: Path, target: Path, force: bool) -> None:
+    """Move the finished conversion into place; another process may have won the race."""
+    old = None
+    if target.exists() and (force or not (target / MODEL_FILE).is_file()):
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, old)
+    try:
+        os.rename(work, target)
+    except OSError:
+        if not (target / MODEL_FILE).is_file():
+            raise
+        logger.info("another process converted %s first; using its copy", target)
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _converter(source: Path, copy_files: list[str]) -> Any:
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            fill_legacy_config(model.config)
+            return model
+
+    return Converter(str(source), copy_files=copy_files)
+
+
+def fill_legacy_config(config: Any) -> None:
+    """Give a loaded config the fields CTranslate2's converter expects of older releases."""
+    name = type(config).__name__
+    if name in PRE_NORM and not hasattr(config, "normalize_before"):
+        config.normalize_before = PRE_NORM[name]
+    # CTranslate2 starts mBART decoding from the language code (mBART-25) only
+    # when ``tokenizer_class`` says so or is missing; models saved without it
+    # are told apart by their decoder start token instead, as MBartAdapter does.
+    if name == "MBartConfig" and getattr(config, "tokenizer_class", None) is None:
+        starts_with_eos = config.decoder_start_token_id == config.eos_token_id
+        config.tokenizer_class = "MBart50Tokenizer" if starts_with_eos else "MBartTokenizer"
+
+
+def _remove_stale(target: Path) -> None:
+    """Drop conversions of earlier weights that sit beside ``target`` in the cache."""
+    stale = re.compile(re.escape(target.name[:-16]) + "[0-9a-f]{16}")
+    for sibling in target.parent.iterdir():
+        if sibling != target and sibling.is_dir() and stale.fullmatch(sibling.name):
+            logger.info("removing %s, converted from earlier weights", sibling)
+            shutil.rmtree(sibling, ignore_errors=True)

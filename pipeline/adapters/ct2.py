@@ -1,0 +1,335 @@
+"""The CTranslate2 backend: the adapter interface of ``Seq2SeqAdapter``, a faster engine.
+
+The model is converted once per weights checksum (``pipeline.adapters.convert``)
+and run with CTranslate2's int8 kernels on CPU (int8_float16 on GPU) unless a
+compute type is given. Everything model-family specific — language codes,
+target tags, task prefixes, the forced first token — comes from the family's
+transformers adapter, built without its torch model (``tokenizer_side``), so
+both backends prepare and decode text the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pipeline import registry
+from pipeline.adapters.base import Generation, Seq2SeqAdapter
+from pipeline.adapters.convert import conversion_metadata, convert_model
+from pipeline.errors import ConfigError, ModelNotFoundError
+from pipeline.settings import GenerationSettings
+
+logger = logging.getLogger(__name__)
+
+AUTO_COMPUTE_TYPES = {"cpu": "int8", "cuda": "int8_float16"}
+# Decoding options of ``generate_batch`` and their CTranslate2 names.
+OPTION_NAMES = {
+    "num_beams": "beam_size",
+    "max_new_tokens": "max_decoding_length",
+    "min_new_tokens": "min_decoding_length",
+    "no_repeat_ngram_size": "no_repeat_ngram_size",
+    "length_penalty": "length_penalty",
+}
+# Generation arguments of family hooks that CTranslate2 takes as a target prefix.
+FIRST_TOKEN_KWARGS = ("forced_bos_token_id", "decoder_start_token_id")
+
+
+@dataclass
+class ModelFacts:
+    """Stands in for the torch model where family hooks read its configuration."""
+
+    config: Any
+    generation_config: Any
+
+
+def tokenizer_side(
+    adapter_class: type[Seq2SeqAdapter], settings: GenerationSettings
+) -> Seq2SeqAdapter:
+    """A family adapter holding its tokenizer and model configuration, but no weights.
+
+    The family hooks (``_configure_tokenizer``, ``_prepare``,
+    ``_generate_kwargs``), ``count_tokens`` and ``max_input_tokens`` read only
+    the settings, the tokenizer and ``model.config``/``model.generation_config``,
+    so the CTranslate2 backend reuses them instead of repeating each family's
+    language handling. Nothing here may call ``_generate``.
+
+    Args:
+        adapter_class: the family's transformers adapter class.
+        settings: model name, language codes and decoding options.
+
+    Returns:
+        The adapter, with its tokenizer configured (language codes checked).
+
+    Raises:
+        ModelNotFoundError: the tokenizer or config cannot be loaded.
+        ConfigError: a language code the model does not know.
+    """
+    from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+
+    local = Path(settings.model).is_dir()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(settings.model, local_files_only=local)
+        config = AutoConfig.from_pretrained(settings.model, local_files_only=local)
+    except (OSError, ValueError) as e:
+        raise ModelNotFoundError(
+            f"cannot load the tokenizer of model {settings.model!r} ({e.__class__.__name__}); "
+            "give a local model folder, or a hub id on a machine with internet access"
+        ) from e
+    try:
+        generation = GenerationConfig.from_pretrained(settings.model, local_files_only=local)
+    except OSError:
+        generation = GenerationConfig.from_model_config(config)
+    hooks = adapter_class.__new__(adapter_class)
+    hooks.settings = settings
+    hooks.name = settings.model
+    hooks.src_lang = settings.src_lang or adapter_class.default_src_lang
+    hooks.tgt_lang = settings.tgt_lang or adapter_class.default_tgt_lang
+    hooks.tokenizer = tokenizer
+    hooks.model = ModelFacts(config, generation)
+    hooks._configure_tokenizer()
+    return hooks
+
+
+class CTranslate2Adapter:
+    """Drives a converted model with CTranslate2, behind the ``Seq2SeqAdapter`` interface.
+
+    Args:
+        settings: model name, device, compute type, threads, language codes
+            and decoding options (``dtype`` does not apply).
+        family: the model family, as ``pipeline.registry.ADAPTERS`` names it.
+
+    Raises:
+        ConfigError: ctranslate2 is missing, or the device or compute type is
+            not available here.
+        ModelNotFoundError: the model cannot be loaded or converted.
+    """
+
+    backend: ClassVar[str] = "ctranslate2"
+
+    def __init__(self, settings: GenerationSettings, *, family: str) -> None:
+        try:
+            import ctranslate2
+        except ImportError as e:
+            raise ConfigError(
+                "backend ctranslate2 needs the ctranslate2 package: pip install ctranslate2, "
+                "or set backend: transformers"
+            ) from e
+        self.settings = settings
+        self.hooks = tokenizer_side(registry.get_adapter(family), settings)
+        self.family = self.hooks.family
+        self.name = settings.model
+        self.tokenizer = self.hooks.tokenizer
+        self.converted = convert_model(settings.model)
+        self.checksum = conversion_metadata(self.converted).get("checksum")
+        self.device, self.device_index = resolve_device(settings.device)
+        self.compute_type = resolve_compute_type(settings.compute_type, self.device)
+        self.threads = settings.threads or available_cores()
+        try:
+            self.translator = ctranslate2.Translator(
+                str(self.converted),
+                device=self.device,
+                device_index=self.device_index,
+                compute_type=self.compute_type,
+                inter_threads=1,
+                intra_threads=self.threads,
+            )
+        except (RuntimeError, ValueError) as e:
+            raise ModelNotFoundError(
+                f"cannot load the CTranslate2 model {self.converted}: {e}; convert it again "
+                f"with: vien convert {settings.model} --force"
+            ) from e
+        self.target_prefix = self._target_prefix()
+        # transformers forces </s> as the last of ``max_new_tokens`` tokens when
+        # the model asks for it; stopping one token earlier gives the same text.
+        generation = self.hooks.model.generation_config
+        self.forced_eos = getattr(generation, "forced_eos_token_id", None) is not None
+        # CTranslate2 fails on decoder positions past the model's table instead
+        # of stopping there; models with relative positions (T5) have none.
+        positions = getattr(self.hooks.model.config, "max_position_embeddings", None)
+        self.max_output_tokens = positions if isinstance(positions, int) else None
+
+    @property
+    def src_lang(self) -> str | None:
+        return self.hooks.src_lang
+
+    @property
+    def tgt_lang(self) -> str | None:
+        return self.hooks.tgt_lang
+
+    @property
+    def max_input_tokens(self) -> int:
+        """Longest input the model accepts, special tokens included."""
+        return self.hooks.max_input_tokens
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Token counts of the prepared inputs, special tokens included."""
+        return self.hooks.count_tokens(texts)
+
+    def generate_batch(self, texts: list[str], **options: Any) -> list[Generation]:
+        """Generate one output per input, in order, scored by mean token log-probability.
+
+        Args:
+            texts: source texts, each within ``max_input_tokens``.
+            **options: decoding options overriding the settings (``num_beams``,
+                ``max_new_tokens``, ``min_new_tokens``, ``no_repeat_ngram_size``,
+                ``length_penalty``).
+
+        Raises:
+            ValueError: an input is longer than ``max_input_tokens``.
+            TypeError: an unknown decoding option.
+        """
+        if not texts:
+            return []
+        ids = self.tokenizer(self.hooks._prepare(list(texts)), add_special_tokens=True)
+        ids = ids["input_ids"]
+        longest = max(len(x) for x in ids)
+        if longest > self.max_input_tokens:
+            raise ValueError(
+                f"input of {longest} tokens exceeds the model limit {self.max_input_tokens}; "
+                "split it before calling generate_batch"
+            )
+        source = [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
+        hypotheses, scores = self._generate(source, self._decoding_options(options))
+        decoded = self.tokenizer.batch_decode(
+            [self.tokenizer.convert_tokens_to_ids(h) for h in hypotheses],
+            skip_special_tokens=True,
+        )
+        return [Generation(text=t.strip(), score=s) for t, s in zip(decoded, scores, strict=True)]
+
+    def _decoding_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        values = {
+            "num_beams": self.settings.num_beams,
+            "max_new_tokens": self.settings.max_new_tokens,
+            "no_repeat_ngram_size": self.settings.no_repeat_ngram_size,
+            "length_penalty": self.settings.length_penalty,
+        }
+        values.update({k: v for k, v in options.items() if v is not None})
+        unknown = sorted(set(values) - set(OPTION_NAMES))
+        if unknown:
+            raise TypeError(
+                f"unknown decoding options {unknown}; valid: {', '.join(OPTION_NAMES)}"
+            )
+        decoding = {OPTION_NAMES[k]: v for k, v in values.items()}
+        longest = decoding["max_decoding_length"]
+        if self.max_output_tokens:
+            longest = min(longest, self.max_output_tokens)
+        decoding["max_decoding_length"] = max(1, longest - 1) if self.forced_eos else longest
+        return decoding
+
+    def _generate(
+        self, source: list[list[str]], decoding: dict[str, Any]
+    ) -> tuple[list[list[str]], list[float]]:
+        """The only place that touches the device; returns token lists and mean log-probs."""
+        prefix = [self.target_prefix] * len(source) if self.target_prefix else None
+        results = self.translator.translate_batch(
+            source,
+            prefix,
+            max_input_length=0,  # never truncate: inputs were checked above
+            return_scores=True,
+            return_end_token=True,
+            **decoding,
+        )
+        penalty = decoding["length_penalty"]
+        hypotheses, scores = [], []
+        for result in results:
+            tokens = result.hypotheses[0]
+            # CTranslate2 divides the summed log-probs by length ** length_penalty,
+            # the length counting the target prefix and the end token, which
+            # return_end_token keeps in the hypothesis; undo it for the mean.
+            length = max(len(tokens), 1)
+            total = result.scores[0] * length**penalty
+            # transformers counts the </s> it forces at the length limit as a
+            # token of log-prob 0; count it too, so both backends score alike.
+            if self.forced_eos and tokens[-1:] != [self.tokenizer.eos_token]:
+                length += 1
+            scores.append(round(total / length, 4))
+            hypotheses.append(tokens)
+        return hypotheses, scores
+
+    def _target_prefix(self) -> list[str] | None:
+        """The forced first target token (language code) of the family, if any."""
+        kwargs = self.hooks._generate_kwargs()
+        unsupported = sorted(set(kwargs) - set(FIRST_TOKEN_KWARGS))
+        if unsupported:
+            raise ConfigError(
+                f"the {self.family} adapter asks for {unsupported}, which the ctranslate2 "
+                "backend does not support; set backend: transformers"
+            )
+        first = [kwargs[k] for k in FIRST_TOKEN_KWARGS if k in kwargs]
+        return [self.tokenizer.convert_ids_to_tokens(first[0])] if first else None
+
+    def describe(self) -> dict[str, Any]:
+        """Model facts for the manifest."""
+        device = self.device if self.device == "cpu" else f"{self.device}:{self.device_index}"
+        return {
+            "model": self.name,
+            "family": self.family,
+            "backend": self.backend,
+            "checksum": self.checksum,
+            "device": device,
+            "compute_type": self.compute_type,
+            "threads": self.threads,
+            "src_lang": self.src_lang,
+            "tgt_lang": self.tgt_lang,
+            "converted": str(self.converted),
+        }
+
+    def signature(self) -> str:
+        """``adapter:marian|backend:ct2-int8|model:NAME@sha|beam:4`` for output signatures."""
+        model = Path(self.name).name if Path(self.name).is_dir() else self.name
+        if self.checksum:
+            model = f"{model}@{self.checksum[:8]}"
+        return (
+            f"adapter:{self.family}|backend:ct2-{self.compute_type}|model:{model}"
+            f"|beam:{self.settings.num_beams}"
+        )
+
+
+def resolve_device(device: str) -> tuple[str, int]:
+    """``auto`` becomes CUDA when CTranslate2 sees a GPU; ``cuda:N`` becomes (cuda, N).
+
+    Raises:
+        ConfigError: a device CTranslate2 does not run on.
+    """
+    import ctranslate2
+
+    if device == "auto":
+        return ("cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"), 0
+    kind, _, index = device.partition(":")
+    if kind not in AUTO_COMPUTE_TYPES or (index and not index.isdigit()):
+        raise ConfigError(
+            f"device {device!r} is not available to the ctranslate2 backend; "
+            "use auto, cpu, cuda or cuda:N"
+        )
+    return kind, int(index or 0)
+
+
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    """``auto`` is int8 on CPU and int8_float16 on GPU; others must run on ``device``.
+
+    Raises:
+        ConfigError: the compute type is not supported on this device.
+    """
+    import ctranslate2
+
+    supported = sorted(ctranslate2.get_supported_compute_types(device))
+    if compute_type == "auto":
+        # Older GPUs lack int8 kernels; "default" keeps the converted weights' type.
+        preferred = AUTO_COMPUTE_TYPES[device]
+        return preferred if preferred in supported else "default"
+    if compute_type not in supported:
+        raise ConfigError(
+            f"compute_type {compute_type!r} is not supported on {device} here; "
+            f"use auto or one of: {', '.join(supported)}"
+        )
+    return compute_type
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -1,0 +1,145 @@
+"""Per-document and corpus numbers from a test set and the pipeline's documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.document import Document
+from pipeline.evaluation.alignment import Alignment, BoundaryCounts, align_document
+from pipeline.evaluation.metrics import (
+    DEGENERATE_FLAGS,
+    degenerate_flags,
+    mean_rouge,
+    rouge_pair,
+    translation_scores,
+)
+from pipeline.evaluation.testsets import EvalDocument, EvalSet
+
+SUMMARY_LANGUAGES = ("vi", "en")
+
+
+@dataclass
+class DocumentScore:
+    """Everything measured on one document; ``row`` is its ``documents.jsonl`` line."""
+
+    reference: EvalDocument
+    output: Document | None
+    alignment: Alignment
+    rouge: dict[str, dict[str, float]] = field(default_factory=dict)
+    flags: Counter = field(default_factory=Counter)
+    pipeline_flags: Counter = field(default_factory=Counter)
+
+    def row(self) -> dict[str, Any]:
+        scores = translation_scores(self.alignment.hypotheses, self.alignment.references)
+        return {
+            "id": self.reference.id,
+            "domain": self.reference.domain,
+            "failed": self.output is None,
+            "bleu": scores["bleu"],
+            "chrf": scores["chrf"],
+            "references": len(self.reference.pairs),
+            "segments": len(self.output.segments) if self.output else 0,
+            "groups": len(self.alignment.groups),
+            "one_to_one": self.alignment.one_to_one,
+            "rouge": {lang: self.rouge.get(lang) for lang in SUMMARY_LANGUAGES},
+            "flags": {name: self.flags[name] for name in DEGENERATE_FLAGS},
+            "pipeline_flags": dict(self.pipeline_flags),
+        }
+
+
+def score_document(
+    reference: EvalDocument, output: Document | None, summaries_produced: set[str]
+) -> DocumentScore:
+    """Align, flag and ROUGE-score one document.
+
+    A failed document (``output`` None) keeps its references with empty
+    hypotheses, so failures lower the scores instead of vanishing from them.
+
+    Args:
+        reference: the test document.
+        output: what the pipeline wrote for it, or None if it failed.
+        summaries_produced: languages the pipeline summarized into at all;
+            a reference summary in another language is not scored.
+    """
+    pairs = [(p.vi, p.en) for p in reference.pairs]
+    if output is None:
+        text = reference.source_text()
+        segments: list[tuple[int, int, str]] = []
+    else:
+        text = output.text
+        segments = [(s.start, s.end, s.en or "") for s in output.segments]
+    score = DocumentScore(reference, output, align_document(text, pairs, segments))
+    for seg in output.segments if output else []:
+        score.flags.update(degenerate_flags(seg.vi, seg.en))
+        score.pipeline_flags.update(seg.flags)
+    for lang in SUMMARY_LANGUAGES:
+        wanted = getattr(reference, f"summary_{lang}")
+        if wanted and lang in summaries_produced:
+            produced = output.summaries.get(lang) if output else None
+            score.rouge[lang] = rouge_pair(produced or "", wanted)
+    return score
+
+
+def score_testset(
+    testset: EvalSet, outputs: list[Document | None]
+) -> tuple[dict[str, Any], list[DocumentScore]]:
+    """Score every document and the corpus.
+
+    Args:
+        testset: the test documents.
+        outputs: the pipeline's documents, aligned with ``testset.documents``.
+
+    Returns:
+        The corpus metrics (sections ``translation``, ``segmentation``,
+        ``summary_vi``, ``summary_en``, ``degenerate``) and the per-document scores.
+    """
+    produced = {lang for doc in outputs if doc for lang in doc.summaries if doc.summaries[lang]}
+    scores = [
+        score_document(ref, out, produced)
+        for ref, out in zip(testset.documents, outputs, strict=True)
+    ]
+    metrics: dict[str, Any] = {
+        "translation": _translation(scores),
+        "segmentation": _segmentation(scores),
+    }
+    for lang in SUMMARY_LANGUAGES:
+        rouged = [s.rouge[lang] for s in scores if lang in s.rouge]
+        metrics[f"summary_{lang}"] = {**mean_rouge(rouged), "documents": len(rouged)}
+    segments = sum(len(s.output.segments) for s in scores if s.output)
+    flags = sum((s.flags for s in scores), Counter())
+    metrics["degenerate"] = {
+        **{name: flags[name] for name in DEGENERATE_FLAGS},
+        **{
+            f"{name}_rate": round(flags[name] / segments, 4) if segments else None
+            for name in DEGENERATE_FLAGS
+        },
+        "segments": segments,
+    }
+    return metrics, scores
+
+
+def _translation(scores: list[DocumentScore]) -> dict[str, Any]:
+    hypotheses = [h for s in scores for h in s.alignment.hypotheses]
+    references = [r for s in scores for r in s.alignment.references]
+    return {
+        **translation_scores(hypotheses, references),
+        "groups": len(hypotheses),
+        "references": sum(len(s.reference.pairs) for s in scores),
+    }
+
+
+def _segmentation(scores: list[DocumentScore]) -> dict[str, Any]:
+    counts = sum((s.alignment.boundaries for s in scores), BoundaryCounts())
+    groups = sum(len(s.alignment.groups) for s in scores)
+    one_to_one = sum(s.alignment.one_to_one for s in scores)
+    return {
+        "boundary_precision": round(counts.precision, 4),
+        "boundary_recall": round(counts.recall, 4),
+        "boundary_f1": round(counts.f1, 4),
+        "one_to_one": round(one_to_one / groups, 4) if groups else None,
+        "groups": groups,
+        "unmatched_references": sum(s.alignment.unmatched_references for s in scores),
+        "unlocated_references": sum(s.alignment.unlocated for s in scores),
+    }

@@ -1,0 +1,288 @@
+"""The torch training loop shared by the translation and summarization trainers.
+
+Budgeted for CPUs: it stops at ``max_steps`` or ``max_minutes``, whichever
+comes first, and the linear schedule decays with whichever budget is closer
+to running out, so a time-bound run still ends at a low learning rate.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.training.settings import TrainSettings
+from pipeline.training.vocab import PAD_ID
+
+logger = logging.getLogger(__name__)
+
+Example = tuple[list[int], list[int]]
+IGNORE_INDEX = -100
+
+
+@dataclass
+class LoopReport:
+    """What the loop did; the trainers copy it into their report."""
+
+    steps: int = 0
+    epochs: float = 0.0
+    minutes: float = 0.0
+    tokens: int = 0
+    tokens_per_second: float = 0.0
+    stop_reason: str = ""
+    valid_history: list[tuple[int, float]] = field(default_factory=list)
+    final_valid_loss: float | None = None
+    averaged_valid_loss: float | None = None
+    averaged_steps: list[int] = field(default_factory=list)
+    kept: str = "final"
+
+
+def make_batches(
+    examples: Sequence[Example], batch_tokens: int, rng: random.Random
+) -> list[list[int]]:
+    """Group example indices into length-sorted batches of at most ``batch_tokens`` padded tokens.
+
+    Ties are broken randomly and the batch order is shuffled, so every epoch
+    sees different neighbours while padding stays low.
+    """
+    order = sorted(
+        range(len(examples)), key=lambda i: (len(examples[i][0]), len(examples[i][1]), rng.random())
+    )
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for i in order:
+        size = len(examples[i][0]) + len(examples[i][1])
+        if current and max(longest, size) * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current, longest = [], 0
+        current.append(i)
+        longest = max(longest, size)
+    if current:
+        batches.append(current)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(examples: Sequence[Example], device: str) -> dict:
+    """Pad a batch: encoder inputs, decoder inputs (``<pad>``-started, as Marian) and labels."""
+    import torch
+
+    src_len = max(len(s) for s, _ in examples)
+    tgt_len = max(len(t) for _, t in examples)
+    input_ids = torch.full((len(examples), src_len), PAD_ID, dtype=torch.long)
+    decoder_input_ids = torch.full((len(examples), tgt_len), PAD_ID, dtype=torch.long)
+    labels = torch.full((len(examples), tgt_len), IGNORE_INDEX, dtype=torch.long)
+    for row, (src, tgt) in enumerate(examples):
+        input_ids[row, : len(src)] = torch.tensor(src)
+        labels[row, : len(tgt)] = torch.tensor(tgt)
+        decoder_input_ids[row, 1 : len(tgt)] = torch.tensor(tgt[:-1])
+    batch = {
+        "input_ids": input_ids,
+        "attention_mask": (input_ids != PAD_ID).long(),
+        "decoder_input_ids": decoder_input_ids,
+        "labels": labels,
+    }
+    return {k: v.to(device) for k, v in batch.items()}
+
+
+def batch_loss(model, batch: dict, label_smoothing: float):
+    """Token-mean cross-entropy; computed here because Marian's own loss has no smoothing."""
+    import torch.nn.functional as F
+
+    logits = model(
+        input_ids=batch["input_ids"],
+        attention_mask=batch["attention_mask"],
+        decoder_input_ids=batch["decoder_input_ids"],
+    ).logits
+    return F.cross_entropy(
+        logits.view(-1, logits.size(-1)).float(),
+        batch["labels"].view(-1),
+        ignore_index=IGNORE_INDEX,
+        label_smoothing=label_smoothing,
+    )
+
+
+def validation_loss(model, examples: Sequence[Example], settings: TrainSettings) -> float:
+    """Mean per-token cross-entropy (no smoothing) over ``examples``."""
+    import torch
+
+    if not examples:
+        return float("nan")
+    model.eval()
+    total, count = 0.0, 0
+    with torch.inference_mode():
+        for idx in make_batches(examples, settings.batch_tokens, random.Random(0)):
+            batch = collate([examples[i] for i in idx], settings.device)
+            n = int((batch["labels"] != IGNORE_INDEX).sum())
+            total += float(batch_loss(model, batch, 0.0)) * n
+            count += n
+    model.train()
+    return total / count
+
+
+def learning_rate(settings: TrainSettings, step: int, progress: float) -> float:
+    """Warm up linearly, then decay by 1/sqrt(step) or linearly to 0 at ``progress`` 1."""
+    warm = max(settings.warmup_steps, 1)
+    if step < warm:
+        return settings.lr * step / warm
+    if settings.schedule == "inverse_sqrt":
+        return settings.lr * math.sqrt(warm / step)
+    return settings.lr * max(0.0, 1.0 - progress)
+
+
+def average_checkpoints(paths: Sequence[Path]) -> dict:
+    """Mean of the floating-point tensors of several state dicts (Vaswani et al. 2017, §6.1)."""
+    import torch
+
+    total: dict = {}
+    for path in paths:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        for key, value in state.items():
+            if value.is_floating_point():
+                total[key] = total.get(key, 0) + value.double()
+            else:
+                total[key] = value
+    return {k: (v / len(paths)).float() if v.is_floating_point() else v for k, v in total.items()}
+
+
+def train_loop(
+    model,
+    encode_epoch: Callable[[int], list[Example]],
+    valid: Sequence[Example],
+    settings: TrainSettings,
+    checkpoint_dir: Path,
+) -> LoopReport:
+    """Train ``model`` in place; leave it holding the better of final and averaged weights.
+
+    Args:
+        model: a seq2seq model whose forward takes ``input_ids``/``decoder_input_ids``.
+        encode_epoch: returns the encoded training examples for an epoch
+            (re-encoded each epoch when subword sampling is on).
+        valid: encoded validation examples.
+        settings: the ``train`` section of the config.
+        checkpoint_dir: where the last ``average_last`` saves are kept.
+
+    Returns:
+        Steps, timings, throughput and validation losses.
+    """
+    return _Run(model, valid, settings, checkpoint_dir).train(encode_epoch)
+
+
+class _Run:
+    """State of one training run: the model, its optimizer, checkpoints and report."""
+
+    def __init__(self, model, valid: Sequence[Example], settings: TrainSettings, ckpt: Path):
+        import torch
+
+        torch.manual_seed(settings.seed)
+        torch.set_num_threads(settings.torch_threads)
+        self.model = model.to(settings.device).train()
+        self.valid = valid
+        self.settings = settings
+        self.checkpoint_dir = ckpt
+        self.optimizer = torch.optim.AdamW(
+            model.parameters(),
+            lr=settings.lr,
+            betas=(0.9, 0.98),
+            eps=1e-9,
+            weight_decay=settings.weight_decay,
+        )
+        self.saved: list[tuple[int, Path]] = []
+        self.report = LoopReport()
+        self.start = time.monotonic()
+
+    def train(self, encode_epoch: Callable[[int], list[Example]]) -> LoopReport:
+        """Run epochs until a budget runs out, then pick final or averaged weights."""
+        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        rng = random.Random(self.settings.seed)
+        self.start = time.monotonic()
+        epoch = 0
+        while not self.report.stop_reason:
+            examples = encode_epoch(epoch)
+            batches = make_batches(examples, self.settings.batch_tokens, rng)
+            for n_batch, idx in enumerate(batches):
+                if self._should_stop():
+                    self.report.epochs = epoch + n_batch / len(batches)
+                    break
+                self._step([examples[i] for i in idx])
+            else:
+                epoch += 1
+                self.report.epochs = epoch
+        self.report.minutes = (time.monotonic() - self.start) / 60
+        self.report.tokens_per_second = self.report.tokens / max(self.report.minutes * 60, 1e-9)
+        self._finish()
+        return self.report
+
+    def _should_stop(self) -> bool:
+        if self.report.steps >= self.settings.max_steps:
+            self.report.stop_reason = "max_steps"
+        elif time.monotonic() - self.start >= self.settings.max_minutes * 60:
+            self.report.stop_reason = "max_minutes"
+        return bool(self.report.stop_reason)
+
+    def _step(self, examples: list[Example]) -> None:
+        import torch
+
+        settings, report = self.settings, self.report
+        report.steps += 1
+        elapsed = time.monotonic() - self.start
+        progress = max(report.steps / settings.max_steps, elapsed / (settings.max_minutes * 60))
+        lr = learning_rate(settings, report.steps, progress)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        batch = collate(examples, settings.device)
+        loss = batch_loss(self.model, batch, settings.label_smoothing)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), settings.clip_norm)
+        self.optimizer.step()
+        report.tokens += int(batch["attention_mask"].sum()) + int((batch["labels"] >= 0).sum())
+        if report.steps % settings.log_every == 0:
+            logger.info(
+                "step %d loss %.3f lr %.2e tok/s %.0f min %.1f",
+                report.steps, loss.item(), lr, report.tokens / elapsed, elapsed / 60,
+            )  # fmt: skip
+        if report.steps % settings.valid_every == 0:
+            report.valid_history.append((report.steps, self._valid_loss()))
+            logger.info("step %d valid loss %.3f", report.steps, report.valid_history[-1][1])
+        if report.steps % settings.save_every == 0:
+            self._save()
+
+    def _valid_loss(self) -> float:
+        return validation_loss(self.model, self.valid, self.settings)
+
+    def _save(self) -> None:
+        """Write a checkpoint and delete those too old to be averaged."""
+        import torch
+
+        path = self.checkpoint_dir / f"step-{self.report.steps}.pt"
+        torch.save(self.model.state_dict(), path)
+        self.saved.append((self.report.steps, path))
+        while len(self.saved) > self.settings.average_last:
+            self.saved.pop(0)[1].unlink(missing_ok=True)
+
+    def _finish(self) -> None:
+        """Average the last saves; keep them only if they beat the final weights on validation."""
+        report = self.report
+        if not self.saved or self.saved[-1][0] != report.steps:
+            self._save()
+        report.final_valid_loss = self._valid_loss()
+        if len(self.saved) < 2:
+            return
+        final_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self.model.load_state_dict(average_checkpoints([p for _, p in self.saved]))
+        report.averaged_valid_loss = self._valid_loss()
+        report.averaged_steps = [s for s, _ in self.saved]
+        if report.averaged_valid_loss <= report.final_valid_loss:
+            report.kept = "averaged"
+        else:
+            self.model.load_state_dict(final_state)
+        logger.info(
+            "final valid loss %.3f, average of steps %s: %.3f; kept %s",
+            report.final_valid_loss, report.averaged_steps, report.averaged_valid_loss, report.kept,
+        )  # fmt: skip

@@ -1,0 +1,102 @@
+"""The steps both trainers share: vocabulary, model, training loop, saved directory.
+
+Translation and summarization differ only in their data and their scores;
+everything between "(source, target) texts" and "a directory the Auto
+classes load" happens here once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.training.loop import Example, train_loop
+from pipeline.training.marian import build_model, count_parameters, save_model_dir
+from pipeline.training.settings import TrainingConfig
+from pipeline.training.vocab import (
+    encode_pairs,
+    load_spm,
+    seed_sampling,
+    train_spm,
+    write_tokenizer_files,
+)
+
+logger = logging.getLogger(__name__)
+
+REPORT_FILE = "training_report.json"
+
+
+@dataclass
+class Seq2SeqData:
+    """Texts for one model: (source, target) pairs and the text the vocabulary learns from."""
+
+    train: Sequence[tuple[str, str]]
+    valid: Sequence[tuple[str, str]]
+    vocab_texts: Callable[[], list[str]]
+    source_lang: str
+    target_lang: str
+
+
+def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
+    """Train the vocabulary and the model, then save the Hugging Face directory.
+
+    Args:
+        config: a validated translation or summarization config.
+        data: the prepared texts.
+
+    Returns:
+        The report so far: vocabulary, parameters, loop statistics, paths, timings.
+    """
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    spm_file = train_spm(
+        data.vocab_texts(), config.vocab, config.work_dir / "spm", config.train.seed
+    )
+    sp = load_spm(spm_file)
+    seed_sampling(config.train.seed)
+    timings["vocab_minutes"] = (time.monotonic() - t0) / 60
+    settings = config.train
+    limits = {"max_source": settings.max_source_tokens, "max_target": settings.max_target_tokens}
+    fixed = encode_pairs(sp, list(data.train), **limits)
+    valid = encode_pairs(sp, list(data.valid), **limits)
+
+    def encode_epoch(epoch: int) -> list[Example]:
+        if settings.subword_alpha <= 0 or epoch == 0:
+            return fixed
+        return encode_pairs(sp, list(data.train), alpha=settings.subword_alpha, **limits)
+
+    model = build_model(config.model, sp.get_piece_size())
+    n_params = count_parameters(model)
+    logger.info("model: %d parameters, %d training pairs", n_params, len(fixed))
+    loop = train_loop(model, encode_epoch, valid, settings, config.work_dir / "checkpoints")
+    timings["train_minutes"] = loop.minutes
+    write_tokenizer_files(
+        spm_file,
+        config.output_dir,
+        source_lang=data.source_lang,
+        target_lang=data.target_lang,
+        max_length=config.model.max_positions,
+    )
+    weights = save_model_dir(model, config.output_dir, config.generate)
+    return {
+        "model_dir": str(config.output_dir),
+        "weights_mb": round(weights.stat().st_size / 2**20, 2),
+        "parameters": n_params,
+        "vocab_size": sp.get_piece_size(),
+        "train_pairs": len(fixed),
+        "valid_pairs": len(valid),
+        "loop": asdict(loop),
+        "timings": timings,
+        "config": config.model_dump(mode="json"),
+    }
+
+
+def write_report(report: dict, model_dir: Path) -> Path:
+    """Write the report as ``training_report.json`` next to the model (the card cites it)."""
+    path = model_dir / REPORT_FILE
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

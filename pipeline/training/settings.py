@@ -1,0 +1,191 @@
+"""Pydantic schemas of the training configs (``configs/train-*.yaml``).
+
+Defaults live only here, each with a one-line description. Relative paths in
+a config are resolved against the working directory, i.e. the repository root
+the ``vien train`` command is run from.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.errors import ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VocabSettings(_Strict):
+    """The shared sentencepiece unigram vocabulary."""
+
+    size: int = Field(8000, ge=100, description="Number of pieces, special tokens included.")
+    character_coverage: float = Field(1.0, description="Share of characters the pieces cover.")
+    max_sentences: int = Field(300_000, description="Sentences sampled to train the vocabulary.")
+
+
+class ModelSettings(_Strict):
+    """Size of the MarianMT encoder-decoder built from scratch."""
+
+    d_model: int = Field(256, description="Hidden size.")
+    encoder_layers: int = Field(4, description="Encoder depth; may exceed the decoder's.")
+    decoder_layers: int = Field(2, description="Decoder depth.")
+    attention_heads: int = Field(4, description="Heads in every attention layer.")
+    ffn_dim: int = Field(1024, description="Feed-forward inner size.")
+    dropout: float = Field(0.1, description="Residual and embedding dropout.")
+    attention_dropout: float = Field(0.0, description="Dropout on attention weights.")
+    activation_dropout: float = Field(0.0, description="Dropout inside the feed-forward block.")
+    activation: Literal["relu", "gelu", "swish"] = Field("relu", description="FFN activation.")
+    max_positions: int = Field(512, description="Longest sequence the model accepts.")
+
+
+class TrainSettings(_Strict):
+    """The shared torch training loop."""
+
+    seed: int = Field(1, description="Seed of torch, batching and data splits.")
+    torch_threads: int = Field(1, ge=1, description="Intra-op CPU threads.")
+    device: str = Field("cpu", description="torch device, e.g. cpu or cuda.")
+    max_steps: int = Field(100_000, ge=1, description="Stop after this many updates.")
+    max_minutes: float = Field(60.0, gt=0, description="Stop after this much loop wall-clock.")
+    batch_tokens: int = Field(4096, description="Padded source+target tokens per batch.")
+    max_source_tokens: int = Field(128, description="Longer sources are truncated.")
+    max_target_tokens: int = Field(128, description="Longer targets are truncated.")
+    lr: float = Field(1e-3, description="Peak learning rate.")
+    schedule: Literal["inverse_sqrt", "linear"] = Field(
+        "inverse_sqrt", description="Decay after warm-up: 1/sqrt(step) or linear to max_steps."
+    )
+    warmup_steps: int = Field(1000, description="Linear warm-up length.")
+    weight_decay: float = Field(0.01, description="AdamW weight decay.")
+    label_smoothing: float = Field(0.1, description="Cross-entropy label smoothing.")
+    clip_norm: float = Field(1.0, description="Gradient norm clipping.")
+    subword_alpha: float = Field(
+        0.0, description="Sentencepiece sampling smoothing for training data; 0 disables it."
+    )
+    valid_every: int = Field(500, description="Steps between validation-loss checks.")
+    save_every: int = Field(500, description="Steps between checkpoints.")
+    average_last: int = Field(4, ge=1, description="Average the weights of the last N saves.")
+    log_every: int = Field(100, description="Steps between progress log lines.")
+
+
+class GenerateSettings(_Strict):
+    """Decoding defaults written to ``generation_config.json``."""
+
+    num_beams: int = Field(4, description="Beam size.")
+    max_length: int = Field(256, description="Longest output in tokens.")
+    no_repeat_ngram_size: int = Field(0, description="Forbid repeated n-grams; 0 disables.")
+    length_penalty: float = Field(1.0, description="Beam score length exponent.")
+
+
+class EvalSettings(_Strict):
+    """Scoring after training (may decode faster than the shipped defaults)."""
+
+    num_beams: int = Field(2, description="Beam size used for scoring.")
+    batch_size: int = Field(32, description="Sentences per generate call.")
+    max_examples: int | None = Field(None, description="Score only the first N of each set.")
+
+
+class DevSet(_Strict):
+    """One external vi->en dev set."""
+
+    prefix: Path = Field(description="Path without the .vi/.en suffix.")
+    format: Literal["plain", "iwslt"] = Field("plain", description="iwslt: tokenized, escaped.")
+
+
+class TranslationData(_Strict):
+    """Where the vi-en parallel data lives and how it is split."""
+
+    evbnews: Path = Field(description="EVBNews prefix (.vi, .en, .ids).")
+    manythings: Path | None = Field(None, description="manythings prefix (.vie, .eng).")
+    wiktionary: Path | None = Field(None, description="English TAB Vietnamese word list.")
+    valid_docs: int = Field(50, description="EVBNews documents held out for validation.")
+    test_docs: int = Field(60, description="EVBNews documents held out for testing.")
+    dev_sets: dict[str, DevSet] = Field(default_factory=dict, description="Extra scored sets.")
+
+
+class SummarizationData(_Strict):
+    """The VietNews files."""
+
+    train: Path = Field(description="Training jsonl.xz.")
+    validation: Path = Field(description="Scored jsonl.xz.")
+    max_train: int | None = Field(None, description="Use only the first N training articles.")
+    valid_loss_articles: int = Field(300, description="Training articles held out for val loss.")
+
+
+class TrainingConfig(_Strict):
+    output_dir: Path = Field(description="Where the Hugging Face model directory is written.")
+    work_dir: Path = Field(description="Scratch space: vocabulary text, checkpoints.")
+    vocab: VocabSettings = Field(default_factory=VocabSettings)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    train: TrainSettings = Field(default_factory=TrainSettings)
+    generate: GenerateSettings = Field(default_factory=GenerateSettings)
+    eval: EvalSettings = Field(default_factory=EvalSettings)
+
+
+class TranslationConfig(TrainingConfig):
+    """``configs/train-translate*.yaml``."""
+
+    data: TranslationData
+
+
+class SummarizationConfig(TrainingConfig):
+    """``configs/train-summarize*.yaml``."""
+
+    data: SummarizationData
+
+
+ConfigT = TypeVar("ConfigT", bound=BaseModel)
+
+
+def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Return a copy of ``raw`` with dotted-path overrides (``train.max_steps``) set.
+
+    Args:
+        raw: the parsed YAML mapping.
+        overrides: dotted path -> value; ``None`` changes nothing.
+
+    Returns:
+        The merged mapping.
+    """
+    merged = copy.deepcopy(raw)
+    for dotted, value in (overrides or {}).items():
+        node = merged
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"override {dotted!r}: {key!r} is not a section")
+        node[leaf] = value
+    return merged
+
+
+def load_config(
+    path: Path, schema: type[ConfigT], overrides: dict[str, Any] | None = None
+) -> ConfigT:
+    """Read, override and validate a training config.
+
+    Args:
+        path: the YAML file.
+        schema: the pydantic model to validate against.
+        overrides: dotted path -> value, applied before validation.
+
+    Returns:
+        The validated settings.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or fails validation
+            (every error is listed with its path).
+    """
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise ConfigError(f"cannot read training config {path}: {e}") from e
+    try:
+        return schema.model_validate(apply_overrides(raw, overrides))
+    except ValidationError as e:
+        lines = [f"  {'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()]
+        raise ConfigError(f"invalid training config {path}:\n" + "\n".join(lines)) from e

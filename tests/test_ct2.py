@@ -1,0 +1,326 @@
+"""The CTranslate2 backend against the transformers one, on tiny random models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import tiny_models
+import yaml
+from typer.testing import CliRunner
+
+from pipeline.adapters.base import Generation, weights_checksum
+from pipeline.adapters.convert import conversion_metadata, convert_model
+from pipeline.adapters.loading import clear_cache, load_adapter
+from pipeline.cli import app
+from pipeline.errors import ConfigError
+from pipeline.settings import GenerationSettings
+
+ctranslate2 = pytest.importorskip("ctranslate2")
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+TEXTS = [
+    "Hà Nội là thủ đô của Việt Nam.",
+    "Xin chào",
+    "Chính phủ công bố kế hoạch kinh tế mới cho thành phố Hồ Chí Minh.",
+]
+GREEDY = {"num_beams": 1, "max_new_tokens": 6}
+BEAM = {"num_beams": 3, "max_new_tokens": 6}
+CT2 = {"backend": "ctranslate2", "compute_type": "float32"}
+
+# (fixture, family)
+FAMILIES = [
+    ("ct2_marian", "marian"),
+    ("ct2_nllb", "nllb"),
+    ("ct2_mbart50", "mbart"),
+    ("ct2_mbart25", "mbart"),
+    ("ct2_m2m100", "m2m100"),
+    ("ct2_t5", "t5"),
+    ("ct2_bart", "bart"),
+]
+FAMILY_IDS = [fixture.removeprefix("ct2_") for fixture, _ in FAMILIES]
+
+
+def copy_model(source: Path, dest: Path) -> Path:
+    """A private copy, so conversions written beside the weights stay in this module."""
+    return Path(shutil.copytree(source, dest, ignore=shutil.ignore_patterns("ct2-*", ".ct2-*")))
+
+
+@pytest.fixture(scope="module")
+def ct2_marian(tmp_path_factory, tiny_marian):
+    return copy_model(tiny_marian, tmp_path_factory.mktemp("ct2") / "marian")
+
+
+@pytest.fixture(scope="module")
+def ct2_nllb(tmp_path_factory, tiny_nllb):
+    return copy_model(tiny_nllb, tmp_path_factory.mktemp("ct2") / "nllb")
+
+
+@pytest.fixture(scope="module")
+def ct2_m2m100(tmp_path_factory, tiny_m2m100):
+    return copy_model(tiny_m2m100, tmp_path_factory.mktemp("ct2") / "m2m100")
+
+
+@pytest.fixture(scope="module")
+def ct2_t5(tmp_path_factory, tiny_t5):
+    return copy_model(tiny_t5, tmp_path_factory.mktemp("ct2") / "t5")
+
+
+@pytest.fixture(scope="module")
+def ct2_bart(tmp_path_factory, tiny_bart):
+    return copy_model(tiny_bart, tmp_path_factory.mktemp("ct2") / "bart")
+
+
+@pytest.fixture(scope="module")
+def ct2_mbart50(tmp_path_factory, tiny_mbart50):
+    from transformers import AutoTokenizer
+
+    path = copy_model(tiny_mbart50, tmp_path_factory.mktemp("ct2") / "mbart50")
+    # Built from sentencepiece alone under transformers 5, the tiny tokenizer has
+    # no <s>, which CTranslate2 stores as a string; hub mBART-50 tokenizers have it.
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    tokenizer.bos_token = "<s>"
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def ct2_mbart25(tmp_path_factory):
+    return tiny_models.build_tiny_mbart50(
+        tmp_path_factory.mktemp("ct2") / "mbart25", tokenizer_class="MBartTokenizer"
+    )
+
+
+def adapters(request, fixture: str, **settings):
+    """The transformers and CTranslate2 adapters of one tiny model."""
+    model = str(request.getfixturevalue(fixture))
+    torch_adapter = load_adapter(GenerationSettings(model=model, **settings))
+    ct2_adapter = load_adapter(GenerationSettings(model=model, **settings, **CT2))
+    return torch_adapter, ct2_adapter
+
+
+@pytest.mark.parametrize(("fixture", "family"), FAMILIES, ids=FAMILY_IDS)
+def test_generate_batch_gives_one_scored_text_per_input(request, fixture, family):
+    _, adapter = adapters(request, fixture, num_beams=2, max_new_tokens=6)
+
+    generations = adapter.generate_batch(TEXTS)
+
+    assert adapter.family == family
+    assert len(generations) == len(TEXTS)
+    assert all(isinstance(g, Generation) and isinstance(g.text, str) for g in generations)
+    assert all(isinstance(g.score, float) and g.score <= 0 for g in generations)
+
+
+@pytest.mark.parametrize(("fixture", "family"), FAMILIES, ids=FAMILY_IDS)
+def test_greedy_float32_equals_transformers(request, fixture, family):
+    torch_adapter, ct2_adapter = adapters(request, fixture, **GREEDY)
+
+    expected = torch_adapter.generate_batch(TEXTS)
+    got = ct2_adapter.generate_batch(TEXTS)
+
+    assert [g.text for g in got] == [g.text for g in expected]
+    assert [g.score for g in got] == pytest.approx([g.score for g in expected], abs=0.01)
+
+
+@pytest.mark.parametrize(("fixture", "family"), FAMILIES, ids=FAMILY_IDS)
+def test_beam_search_float32_equals_transformers(request, fixture, family):
+    torch_adapter, ct2_adapter = adapters(request, fixture, **BEAM)
+
+    expected = torch_adapter.generate_batch(TEXTS)
+
+    assert [g.text for g in ct2_adapter.generate_batch(TEXTS)] == [g.text for g in expected]
+
+
+@pytest.mark.parametrize(("fixture", "family"), FAMILIES, ids=FAMILY_IDS)
+def test_token_counts_and_limit_match_transformers(request, fixture, family):
+    torch_adapter, ct2_adapter = adapters(request, fixture, **GREEDY)
+
+    assert ct2_adapter.count_tokens(TEXTS) == torch_adapter.count_tokens(TEXTS)
+    assert ct2_adapter.max_input_tokens == torch_adapter.max_input_tokens
+
+
+@pytest.mark.parametrize("length_penalty", [0.0, 2.0], ids=["no-penalty", "penalty-2"])
+def test_score_is_mean_log_prob_whatever_the_length_penalty(ct2_marian, length_penalty):
+    """Greedy hypotheses do not depend on the penalty, so neither may their mean log-prob."""
+    adapter = load_adapter(GenerationSettings(model=str(ct2_marian), **GREEDY, **CT2))
+
+    plain = adapter.generate_batch(TEXTS, length_penalty=1.0)
+    penalized = adapter.generate_batch(TEXTS, length_penalty=length_penalty)
+
+    assert [g.text for g in penalized] == [g.text for g in plain]
+    assert [g.score for g in penalized] == pytest.approx([g.score for g in plain], abs=1e-3)
+
+
+def test_describe_and_signature_name_the_backend(ct2_marian):
+    adapter = load_adapter(GenerationSettings(model=str(ct2_marian), **GREEDY, **CT2))
+
+    facts = adapter.describe()
+
+    assert facts["backend"] == "ctranslate2"
+    assert facts["compute_type"] == "float32"
+    assert facts["family"] == "marian"
+    assert facts["checksum"] == weights_checksum(ct2_marian)
+    assert Path(facts["converted"]).parent == ct2_marian
+    assert adapter.signature() == (
+        f"adapter:marian|backend:ct2-float32|model:marian@{facts['checksum'][:8]}|beam:1"
+    )
+
+
+def test_auto_compute_type_is_int8_on_cpu(ct2_marian):
+    adapter = load_adapter(
+        GenerationSettings(model=str(ct2_marian), device="cpu", backend="ctranslate2")
+    )
+
+    assert adapter.describe()["compute_type"] == "int8"
+    assert len(adapter.generate_batch(TEXTS)) == len(TEXTS)
+
+
+def test_unknown_compute_type_lists_the_valid_ones(ct2_marian):
+    settings = GenerationSettings(model=str(ct2_marian), backend="ctranslate2", compute_type="int4")
+
+    with pytest.raises(ConfigError, match="compute_type 'int4'.*float32"):
+        load_adapter(settings)
+
+
+def test_input_over_max_input_tokens_raises(ct2_marian):
+    adapter = load_adapter(GenerationSettings(model=str(ct2_marian), **GREEDY, **CT2))
+
+    with pytest.raises(ValueError, match="exceeds the model limit"):
+        adapter.generate_batch([" ".join(["Hà Nội"] * 200)])
+
+
+@pytest.fixture
+def own_marian(tmp_path, tiny_marian) -> Path:
+    """A copy this test may retrain and reconvert."""
+    return copy_model(tiny_marian, tmp_path / "marian")
+
+
+def model_bin_mtime(folder: Path) -> int:
+    return (folder / "model.bin").stat().st_mtime_ns
+
+
+def test_second_load_reuses_the_conversion(own_marian):
+    settings = GenerationSettings(model=str(own_marian), **GREEDY, **CT2)
+    first = load_adapter(settings).converted
+    before = model_bin_mtime(first)
+    clear_cache()
+
+    second = load_adapter(settings).converted
+
+    assert second == first == own_marian / f"ct2-{weights_checksum(own_marian)}"
+    assert model_bin_mtime(second) == before
+
+
+def test_changed_weights_are_converted_again(own_marian):
+    from safetensors.torch import load_file, save_file
+
+    first = convert_model(str(own_marian))
+    weights = load_file(own_marian / "model.safetensors")
+    name = next(iter(weights))
+    weights[name] = weights[name] + 1.0
+    save_file(weights, own_marian / "model.safetensors", metadata={"format": "pt"})
+
+    second = convert_model(str(own_marian))
+
+    assert second != first
+    assert conversion_metadata(second)["checksum"] == weights_checksum(own_marian)
+    assert (second / "model.bin").is_file()
+    assert not first.exists()  # the stale conversion is removed
+
+
+def test_force_converts_again(own_marian):
+    first = convert_model(str(own_marian))
+    before = model_bin_mtime(first)
+
+    again = convert_model(str(own_marian), force=True)
+
+    assert again == first
+    assert model_bin_mtime(again) != before
+    assert not [p for p in own_marian.iterdir() if p.name.startswith(".ct2-")]
+
+
+def test_quantized_conversion_is_cached_apart(own_marian):
+    plain = convert_model(str(own_marian))
+
+    quantized = convert_model(str(own_marian), quantization="int8")
+
+    assert quantized.name == f"ct2-int8-{weights_checksum(own_marian)}"
+    assert plain.is_dir()
+    assert conversion_metadata(quantized)["quantization"] == "int8"
+
+
+def test_convert_command_writes_a_usable_folder(tmp_path, ct2_marian):
+    out = tmp_path / "marian-int8"
+
+    result = CliRunner().invoke(
+        app, ["convert", str(ct2_marian), "--out", str(out), "--quantization", "int8"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    assert (out / "model.bin").is_file() and (out / "vocab.json").is_file()
+    assert conversion_metadata(out)["quantization"] == "int8"
+    translator = ctranslate2.Translator(str(out))
+    assert len(translator.translate_batch([["▁H", "à", "</s>"]], max_decoding_length=3)) == 1
+
+
+def test_convert_command_rejects_an_unknown_quantization(tmp_path, ct2_marian):
+    result = CliRunner().invoke(
+        app, ["convert", str(ct2_marian), "--out", str(tmp_path), "--quantization", "int3"]
+    )
+
+    assert result.exit_code == 2
+    assert "unknown quantization 'int3'; valid: int8" in result.stderr
+
+
+def test_convert_help_has_an_example():
+    result = CliRunner().invoke(app, ["convert", "--help"])
+
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+@pytest.fixture(scope="module")
+def tiny_config(tmp_path_factory, ct2_marian) -> Path:
+    """The default configuration with the bundled models swapped for a tiny random one."""
+    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
+    data["translate"].update(model=str(ct2_marian), num_beams=1, max_new_tokens=6)
+    data["summarize"]["vi"].update(
+        model=str(ct2_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6
+    )
+    data["run"]["batch_docs"] = 2
+    path = tmp_path_factory.mktemp("ct2-config") / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def run_seeds(out: Path, config: Path, *overrides: str):
+    sets = [arg for override in overrides for arg in ("--set", override)]
+    return CliRunner().invoke(
+        app, ["run", str(SEEDS), "-o", str(out), "--config", str(config), "--quiet", *sets]
+    )
+
+
+def test_run_with_ctranslate2_backend_aligns_like_transformers(tmp_path, tiny_config):
+    torch_result = run_seeds(tmp_path / "torch", tiny_config)
+    ct2_result = run_seeds(
+        tmp_path / "ct2",
+        tiny_config,
+        "translate.backend=ctranslate2",
+        "translate.compute_type=float32",
+    )
+
+    assert torch_result.exit_code == 0, torch_result.output
+    assert ct2_result.exit_code == 0, ct2_result.output
+    lines = {
+        name: (tmp_path / name / "parallel.en").read_text(encoding="utf-8").split("\n")
+        for name in ("torch", "ct2")
+    }
+    rows = (tmp_path / "ct2" / "aligned.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines["ct2"]) == len(lines["torch"]) == len(rows) + 1
+    assert lines["ct2"] == lines["torch"]  # float32 greedy: the same translations
+    manifest = json.loads((tmp_path / "ct2" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["models"]["translate"]["backend"] == "ctranslate2"

@@ -1,0 +1,214 @@
+"""Tests of the training commands on a tiny synthetic corpus (never ../shared)."""
+
+from __future__ import annotations
+
+import json
+import lzma
+import random
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.training.data import read_wiktionary, split_documents
+from pipeline.training.detok import detokenize, unescape_iwslt
+from pipeline.training.settings import TranslationConfig, load_config
+from pipeline.training.vietnews import desegment
+
+CONFIGS = Path(__file__).resolve().parent.parent / "configs"
+VI_WORDS = ["tôi", "bạn", "nhà", "mới", "đẹp", "người", "dân", "thành", "phố", "Hà", "Nội", "năm"]
+EN_WORDS = ["I", "you", "house", "new", "nice", "people", "city", "Hanoi", "year", "the", "a"]
+
+
+def _sentence(rng: random.Random, words: list[str]) -> str:
+    """A tokenized sentence: spaces around punctuation, as in EVBNews."""
+    body = " ".join(rng.choice(words) for _ in range(rng.randint(3, 9)))
+    return f'{body} , " {rng.choice(words)} " {rng.randint(1, 99)} % .'
+
+
+def _write(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+
+
+@pytest.fixture(scope="module")
+def mt_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """EVBNews-, manythings-, Wiktionary-, WMT24++- and IWSLT-format files."""
+    root = tmp_path_factory.mktemp("mt")
+    rng = random.Random(0)
+    vi, en, ids = [], [], []
+    for doc in range(12):
+        for pair in range(1, 4):
+            vi.append(_sentence(rng, VI_WORDS))
+            en.append(_sentence(rng, EN_WORDS))
+            ids.append(f"N{doc:04d}\t{pair}")
+    _write(root / "evbnews.vi", vi)
+    _write(root / "evbnews.en", en)
+    _write(root / "evbnews.ids", ids)
+    _write(root / "manythings.vie", ["Chạy!", "Chào bạn."])
+    _write(root / "manythings.eng", ["Run!", "Hello!"])
+    _write(root / "wiktionary.tsv", ["house\tnhà", "nation\t国", "city\tthành phố"])
+    _write(root / "wmt.vi", ["Tôi yêu Hà Nội.", "Nhà mới đẹp."])
+    _write(root / "wmt.en", ["I love Hanoi.", "The new house is nice."])
+    _write(root / "tst.vi", ["Tôi nói &quot; chào &quot; ."])
+    _write(root / "tst.en", ["I said &quot; hello &quot; and it &apos;s nice ."])
+    return root
+
+
+@pytest.fixture(scope="module")
+def sum_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """VietNews-format jsonl.xz files: segmented words joined by ``_``."""
+    root = tmp_path_factory.mktemp("sum")
+    rng = random.Random(1)
+    words = ["người_dân", "thành_phố", "Hà_Nội", "phát_hiện", "ngày", "17/7", "công_an", "xã"]
+    for name, n in (("train", 24), ("val", 6)):
+        with lzma.open(root / f"{name}.jsonl.xz", "wt", encoding="utf-8") as f:
+            for i in range(n):
+                body = "\n".join(
+                    " ".join(rng.choices(words, k=8)) + " ." for _ in range(rng.randint(2, 5))
+                )
+                record = {
+                    "id": f"{i:06d}",
+                    "title_seg": " ".join(rng.choices(words, k=5)),
+                    "abstract_seg": " ".join(rng.choices(words, k=6)) + " , 12 .",
+                    "body_seg": body,
+                    "body_truncated": False,
+                }
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return root
+
+
+def _assert_generates(model_dir: Path, texts: list[str]) -> None:
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), local_files_only=True)
+    batch = tokenizer(texts, return_tensors="pt", padding=True)
+    outputs = tokenizer.batch_decode(
+        model.generate(**batch, max_length=8), skip_special_tokens=True
+    )
+    assert len(outputs) == len(texts)
+    assert all(isinstance(text, str) for text in outputs)
+
+
+def test_train_translation_saves_a_model_the_auto_classes_load(mt_corpus: Path, tmp_path: Path):
+    from pipeline.training.translate import train_translation
+
+    report = train_translation(
+        CONFIGS / "train-translate-tiny.yaml",
+        overrides={
+            "output_dir": str(tmp_path / "model"),
+            "work_dir": str(tmp_path / "work"),
+            "data.evbnews": str(mt_corpus / "evbnews"),
+            "data.manythings": str(mt_corpus / "manythings"),
+            "data.wiktionary": str(mt_corpus / "wiktionary.tsv"),
+            "data.dev_sets": {
+                "wmt24pp": {"prefix": str(mt_corpus / "wmt")},
+                "iwslt_tst2012": {"prefix": str(mt_corpus / "tst"), "format": "iwslt"},
+            },
+        },
+    )
+    assert set(report["scores"]) == {"evbnews_test", "wmt24pp", "iwslt_tst2012"}
+    assert report["loop"]["steps"] == 6
+    for name in ("source.spm", "target.spm", "vocab.json", "model.safetensors"):
+        assert (tmp_path / "model" / name).is_file()
+    tokenizer_config = json.loads((tmp_path / "model" / "tokenizer_config.json").read_text())
+    assert (tokenizer_config["source_lang"], tokenizer_config["target_lang"]) == ("vi", "en")
+    _assert_generates(tmp_path / "model", ["Tôi yêu Hà Nội.", "Nhà mới đẹp quá, bạn ạ!"])
+
+
+def test_train_summarization_saves_a_model_the_auto_classes_load(sum_corpus: Path, tmp_path: Path):
+    from pipeline.training.summarize import train_summarization
+
+    report = train_summarization(
+        CONFIGS / "train-summarize-tiny.yaml",
+        overrides={
+            "output_dir": str(tmp_path / "model"),
+            "work_dir": str(tmp_path / "work"),
+            "data.train": str(sum_corpus / "train.jsonl.xz"),
+            "data.validation": str(sum_corpus / "val.jsonl.xz"),
+        },
+    )
+    assert {"model", "lead-1", "lead-2", "lead-3"} <= set(report["scores"])
+    assert report["scores"]["lead-1"]["articles"] == 4
+    generation = json.loads((tmp_path / "model" / "generation_config.json").read_text())
+    assert generation["no_repeat_ngram_size"] == 3
+    _assert_generates(tmp_path / "model", ["Người dân Hà Nội phát hiện ngày 17/7."])
+
+
+@pytest.mark.parametrize(
+    ("tokenized", "expected"),
+    [
+        ("What is a Fenqing ?", "What is a Fenqing?"),
+        ('means " angry youth " .', 'means "angry youth".'),
+        ("Murray did n't tell", "Murray didn't tell"),
+        ("in today 's China", "in today's China"),
+        ("the file(s ) you want", "the file(s) you want"),
+        ("costs $ 5 ( 10 % )", "costs $5 (10%)"),
+        ('again ," he said', 'again," he said'),
+        ("the actors ' work", "the actors' work"),
+        ("a ' capture ' technology", "a 'capture' technology"),
+        ("wait ...", "wait..."),
+        ("Standard & Poor 's 500", "Standard & Poor's 500"),
+        ("fervency - just", "fervency - just"),
+        ("Hà Nội , ngày 17/7 .", "Hà Nội, ngày 17/7."),
+        ("Ho\u0300a", "Hòa"),
+    ],
+    ids=[
+        "question-mark",
+        "double-quotes-alternate",
+        "negation",
+        "possessive",
+        "closing-paren",
+        "currency-percent-parens",
+        "comma-closing-quote",
+        "plural-possessive",
+        "single-quotes",
+        "ellipsis",
+        "ampersand-kept",
+        "dash-kept",
+        "vietnamese",
+        "nfc",
+    ],
+)
+def test_detokenize(tokenized: str, expected: str):
+    assert detokenize(tokenized) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("I don &apos;t remember .", "I don't remember."),
+        ("his country &apos;s unity", "his country's unity"),
+        ("a &quot; finished &quot; story", 'a "finished" story'),
+        ("AT &amp; T", "AT & T"),
+        ("&lt; 5 &gt;", "< 5 >"),
+    ],
+    ids=["apos-contraction", "apos-possessive", "quot", "amp", "lt-gt"],
+)
+def test_unescape_iwslt(line: str, expected: str):
+    assert unescape_iwslt(line) == expected
+
+
+def test_desegment_joins_syllables_and_punctuation():
+    assert desegment("người_dân phát_hiện , ngày 17/7 .") == "người dân phát hiện, ngày 17/7."
+
+
+def test_wiktionary_skips_chu_nom(mt_corpus: Path):
+    assert read_wiktionary(mt_corpus / "wiktionary.tsv") == [
+        ("nhà", "house"),
+        ("thành phố", "city"),
+    ]
+
+
+def test_split_documents_keeps_documents_whole():
+    docs = {f"D{i}": [(f"vi{i}-{j}", f"en{i}-{j}") for j in range(3)] for i in range(10)}
+    train, valid, test = split_documents(docs, 2, 3, seed=7)
+    assert (len(train), len(valid), len(test)) == (15, 6, 9)
+    doc_of = {pair: pair[0].split("-")[0] for pair in train + valid + test}
+    assert not {doc_of[p] for p in train} & {doc_of[p] for p in valid + test}
+    assert split_documents(docs, 2, 3, seed=7) == (train, valid, test)
+
+
+def test_invalid_override_is_reported_with_its_path():
+    with pytest.raises(ConfigError, match="train.max_step"):
+        load_config(CONFIGS / "train-translate-tiny.yaml", TranslationConfig, {"train.max_step": 1})

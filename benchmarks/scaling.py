@@ -161,6 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     sentences = text_sentences(args.text) if args.text else news_sentences(args.train_config)
     results = {}
     with tempfile.TemporaryDirectory(prefix="vien-scaling-") as tmp:
+        # An untimed first run fills the OS file cache with the libraries and models.
+        run_size(documents(sentences, 1, args.sentences_per_doc), Path(tmp), args)
         for n in sizes:
             print(f"running {n} documents ...", file=sys.stderr, flush=True)
             docs = documents(sentences, n, args.sentences_per_doc)

@@ -46,6 +46,10 @@ SetOption = Annotated[
         "--set", metavar="KEY=VALUE", help="Override a setting, e.g. translate.num_beams=4."
     ),
 ]
+TrainingConfigOption = Annotated[
+    Path,
+    typer.Option("--config", "-c", exists=True, dir_okay=False, help="Training config (YAML)."),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log more detail.")]
 
@@ -160,18 +164,26 @@ def run(
     raise typer.Exit(report.exit_code)
 
 
-def _training_overrides(items: list[str] | None) -> dict[str, object]:
-    """``--set train.max_steps=10`` as the training configs take it: dotted path → value."""
+def _train(trainer: str, config: Path, set_: list[str] | None, verbose: bool) -> None:
+    """Run ``module:function`` trainer on a config and print its report as JSON.
+
+    ``--set train.max_steps=10`` reaches the trainer as a dotted path → value.
+    """
+    _setup(verbose)
+    from pipeline import registry
     from pipeline.config import parse_override
 
-    return {".".join(path): value for path, value in map(parse_override, items or [])}
+    try:
+        overrides = {".".join(path): value for path, value in map(parse_override, set_ or [])}
+        report = registry.import_target(trainer)(config, overrides=overrides)
+    except VienError as e:
+        raise _fail(e) from None
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
 
 
 @train_app.command("translate")
 def train_translate(
-    config: Annotated[
-        Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="Training config.")
-    ] = Path("configs/train-translate.yaml"),
+    config: TrainingConfigOption = Path("configs/train-translate.yaml"),
     set_: SetOption = None,
     verbose: VerboseOption = False,
 ) -> None:
@@ -181,21 +193,12 @@ def train_translate(
 
         vien train translate --config configs/train-translate.yaml
     """
-    _setup(verbose)
-    from pipeline.training.translate import train_translation
-
-    try:
-        report = train_translation(config, overrides=_training_overrides(set_))
-    except VienError as e:
-        raise _fail(e) from None
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    _train("pipeline.training.translate:train_translation", config, set_, verbose)
 
 
 @train_app.command("summarize")
 def train_summarize(
-    config: Annotated[
-        Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="Training config.")
-    ] = Path("configs/train-summarize.yaml"),
+    config: TrainingConfigOption = Path("configs/train-summarize.yaml"),
     set_: SetOption = None,
     verbose: VerboseOption = False,
 ) -> None:
@@ -205,14 +208,7 @@ def train_summarize(
 
         vien train summarize --config configs/train-summarize.yaml
     """
-    _setup(verbose)
-    from pipeline.training.summarize import train_summarization
-
-    try:
-        report = train_summarization(config, overrides=_training_overrides(set_))
-    except VienError as e:
-        raise _fail(e) from None
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    _train("pipeline.training.summarize:train_summarization", config, set_, verbose)
 
 
 RunDirArgument = Annotated[
@@ -223,9 +219,7 @@ RunDirArgument = Annotated[
 
 @train_app.command("warmstart")
 def train_warmstart_cmd(
-    config: Annotated[
-        Path, typer.Option("--config", "-c", exists=True, dir_okay=False, help="Training config.")
-    ] = Path("configs/train-translate-e5.yaml"),
+    config: TrainingConfigOption = Path("configs/train-translate-e5.yaml"),
     set_: SetOption = None,
     verbose: VerboseOption = False,
 ) -> None:
@@ -235,14 +229,7 @@ def train_warmstart_cmd(
 
         vien train warmstart --config configs/train-translate-e5.yaml
     """
-    _setup(verbose)
-    from pipeline.warmstart.train import train_warmstart
-
-    try:
-        report = train_warmstart(config, overrides=_training_overrides(set_))
-    except VienError as e:
-        raise _fail(e) from None
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    _train("pipeline.warmstart.train:train_warmstart", config, set_, verbose)
 
 
 @app.command("convert-encoder")

@@ -72,8 +72,6 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     if not sep or not key:
         raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. translate.num_beams=4")
     path = key.split(".")
-    if key != "pipeline" and len(path) < 2:
-        raise ConfigError(f"--set {item!r}: expected a dotted path such as translate.num_beams")
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError as e:
@@ -86,6 +84,8 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]
     data = copy.deepcopy(raw)
     for item in overrides:
         path, value = parse_override(item)
+        if path[0] not in GLOBAL_SECTIONS and len(path) < 2:
+            raise ConfigError(f"--set {item!r}: expected a dotted path such as translate.num_beams")
         node = data
         for part in path[:-1]:
             child = node.get(part)
@@ -174,7 +174,10 @@ def _resolve_model_paths(config: Config, project_root: Path) -> None:
     for settings in config.stages.values():
         for holder in _generation_settings(settings):
             candidate = Path(holder.model)
-            if candidate.is_absolute() or candidate.exists():
+            if candidate.is_absolute():
+                continue
+            if candidate.exists():
+                holder.model = str(candidate.resolve())
                 continue
             # "models/x" is the repository's folder; "org/name" stays a hub id.
             if (project_root / candidate.parts[0]).is_dir():

@@ -47,9 +47,16 @@ class BatchedGenerator:
         self.generated = 0
         self.cache_hits = 0
 
-    def run(self, texts: list[str], **options: Any) -> list[Output]:
-        """Outputs for ``texts``; ``options`` are decoding overrides passed to the adapter."""
-        key_suffix = repr(sorted(options.items()))
+    def run(
+        self, texts: list[str], *, length_cap: tuple[float, int] | None = None, **options: Any
+    ) -> list[Output]:
+        """Outputs for ``texts``; ``options`` are decoding overrides passed to the adapter.
+
+        ``length_cap=(a, b)`` limits ``max_new_tokens`` of each batch to ``a`` times
+        its longest input, in tokens, plus ``b``, so a decoder stuck in a loop stops
+        early (used when retrying degenerate outputs).
+        """
+        key_suffix = repr((sorted(options.items()), length_cap))
         results: dict[str, Output] = {}
         pending: list[str] = []
         for text in dict.fromkeys(texts):
@@ -61,13 +68,15 @@ class BatchedGenerator:
                 pending.append(text)
             else:
                 results[text] = Output(text="", score=None)
-        results.update(self._generate(pending, options))
+        results.update(self._generate(pending, options, length_cap))
         if self.cache is not None:
             for text in pending:
                 self.cache[(text, key_suffix)] = results[text]
         return [results[t] for t in texts]
 
-    def _generate(self, texts: list[str], options: dict[str, Any]) -> dict[str, Output]:
+    def _generate(
+        self, texts: list[str], options: dict[str, Any], length_cap: tuple[float, int] | None
+    ) -> dict[str, Output]:
         if not texts:
             return {}
         limit = self.adapter.max_input_tokens
@@ -80,7 +89,15 @@ class BatchedGenerator:
         lengths = self.adapter.count_tokens(pieces)
         generated: list[Any] = [None] * len(pieces)
         for batch in token_batches(lengths, self.batch_tokens):
-            outs = self.adapter.generate_batch([pieces[i] for i in batch], **options)
+            batch_options = options
+            if length_cap is not None:
+                ratio, extra = length_cap
+                cap = int(ratio * max(lengths[i] for i in batch)) + extra
+                batch_options = {
+                    **options,
+                    "max_new_tokens": min(cap, options.get("max_new_tokens", cap)),
+                }
+            outs = self.adapter.generate_batch([pieces[i] for i in batch], **batch_options)
             for i, out in zip(batch, outs, strict=True):
                 generated[i] = out
         self.generated += len(pieces)

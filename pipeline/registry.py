@@ -87,7 +87,8 @@ def _load_plugins() -> None:
         register_stage(ep.name, ep.value)
 
 
-def _import(target: str) -> Any:
+def import_target(target: str) -> Any:
+    """The object named by ``"module:attribute"``, importing the module on first use."""
     module, _, attr = target.partition(":")
     return getattr(importlib.import_module(module), attr)
 
@@ -96,7 +97,7 @@ def _lookup(table: dict[str, str], kind: str, name: str) -> Any:
     if name not in table:
         valid = ", ".join(sorted(table))
         raise ConfigError(f"unknown {kind} {name!r}; valid names: {valid}")
-    return _import(table[name])
+    return import_target(table[name])
 
 
 def get_stage(name: str) -> Any:

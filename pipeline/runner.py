@@ -10,6 +10,8 @@ manifest records what happened.
 from __future__ import annotations
 
 import logging
+import os
+import re
 import resource
 import sys
 import time
@@ -23,14 +25,18 @@ from typing import Any
 from pipeline import __version__, registry
 from pipeline.build import build_stages
 from pipeline.config import Config
-from pipeline.document import Document
+from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, Document
 from pipeline.engines import LocalEngine, StageFacts
 from pipeline.errors import InputError, StageError
 from pipeline.manifest import package_versions, write_manifest
+from pipeline.quality.degenerate import DEGENERATE_FLAGS
 from pipeline.readers.dispatch import read_inputs
-from pipeline.writers.document_json import read_document, write_document
+from pipeline.writers.document_json import DOCS_DIR, read_document, write_document
 
 logger = logging.getLogger(__name__)
+
+# ``.<name>.tmp-<pid>``: the temporary files of ``writers.atomic.atomic_open``.
+_TEMP_FILE = re.compile(r"\..+\.tmp-(\d+)")
 
 
 @dataclass
@@ -87,6 +93,7 @@ def run(
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(out)
     context: dict[str, Any] = {"config": config}
     stages = build_stages(config, context)
     config_hash = config.hash()
@@ -94,7 +101,10 @@ def run(
     engine = engine if engine is not None else LocalEngine()
 
     pending = _pending_documents(inputs, out, config, config_hash, force, report)
-    _write_documents(engine.process(pending, stages, config), config, config_hash, report, progress)
+    stream = engine.process(pending, stages, config)
+    if any("segments" in stage.provides for stage in stages):
+        stream = _require_segments(stream)
+    _write_documents(stream, config, config_hash, report, progress)
     facts = engine.stage_facts(stages)
     _finish(inputs, config, config_hash, report, facts, engine.name, (started, started_at))
     return report
@@ -196,6 +206,41 @@ def _pending_documents(
         yield item
 
 
+def _require_segments(docs: Iterator[Document]) -> Iterator[Document]:
+    """Fail documents that had nothing to translate.
+
+    An empty file, a blank one and a page of residue only are one case: an
+    error naming the file, so that no input disappears without a word.
+    """
+    for doc in docs:
+        if doc.error is None and not doc.segments:
+            if doc.text.strip():
+                reasons = ", ".join(sorted({r.reason for r in doc.removed})) or "no sentences"
+                doc.error = f"no text to translate: only page residue ({reasons})"
+            else:
+                doc.error = "no text: empty or whitespace only"
+        yield doc
+
+
+def _remove_stale_temp_files(out: Path) -> None:
+    """Delete the temporary files of runs that were killed mid-write."""
+    for folder in (out, out / DOCS_DIR):
+        for path in folder.glob(".*.tmp-*"):
+            match = _TEMP_FILE.fullmatch(path.name)
+            if match and not _process_alive(int(match.group(1))):
+                path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _fail(report: RunReport, source: str, reason: str, config: Config) -> None:
     report.failures.append({"source": source, "reason": reason})
     logger.error("%s: %s", source, reason)
@@ -238,6 +283,12 @@ def _count(counts: Counter, doc: Document) -> None:
     for seg in doc.segments:
         for flag in seg.flags:
             counts[f"flag:{flag}"] += 1
+        degenerate = not DEGENERATE_FLAGS.isdisjoint(seg.flags)
+        counts["quality:degenerate"] += degenerate
+        counts["quality:number_mismatch"] += FLAG_NUMBERS in seg.flags
+        if FLAG_RETRIED in seg.flags:
+            counts["quality:retried"] += 1
+            counts["quality:fixed_by_retry"] += not degenerate
 
 
 def _counts(report: RunReport) -> dict[str, Any]:
@@ -252,6 +303,11 @@ def _counts(report: RunReport) -> dict[str, Any]:
         "removed": report.counts["removed"],
         "summaries": report.counts["summaries"],
         "flags": flags,
+        # Segments, after any retry: still degenerate, retried, repaired by the retry.
+        "quality": {
+            key: report.counts[f"quality:{key}"]
+            for key in ("degenerate", "retried", "fixed_by_retry", "number_mismatch")
+        },
     }
 
 

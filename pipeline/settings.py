@@ -57,6 +57,9 @@ class EngineSettings(Section):
         description="Actors per model stage (translate, summarize); each loads its models once.",
     )
     cpus_per_actor: float = Field(1.0, gt=0, description="CPUs each model actor reserves.")
+    cpus_per_task: float = Field(
+        1.0, gt=0, description="CPUs each task of a stage without a model (normalize) reserves."
+    )
     gpus_per_actor: float | None = Field(
         None,
         ge=0,
@@ -110,6 +113,22 @@ class GenerationSettings(Section):
 
 class TranslateSettings(GenerationSettings):
     cache: bool = Field(True, description="Translate each distinct sentence once per run.")
+    retry_degenerate: bool = Field(
+        True,
+        description="Translate again, once, with safer decoding (no repeated trigrams, 4+ beams, "
+        "length cap) segments whose output loops, is empty, copies the source or has an "
+        "implausible length; what is still wrong is flagged.",
+    )
+    check_numbers: bool = Field(
+        True,
+        description="Flag number_mismatch when a number, date, amount or Latin-script name of "
+        "the source is missing from the translation.",
+    )
+    currency: Literal["dong", "VND"] = Field(
+        "dong",
+        description="How đồng amounts must read in English for the number check: "
+        "dong (8,500,000 dong) or VND (VND 8,500,000).",
+    )
 
 
 class SummaryModelSettings(GenerationSettings):

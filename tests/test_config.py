@@ -25,10 +25,15 @@ def test_parse_override(item: str, expected) -> None:
     assert parse_override(item) == expected
 
 
-@pytest.mark.parametrize("item", ["num_beams=4", "translate.num_beams", "=4"])
+@pytest.mark.parametrize("item", ["translate.num_beams", "=4"])
 def test_parse_override_rejects(item: str) -> None:
     with pytest.raises(ConfigError):
         parse_override(item)
+
+
+def test_stage_override_needs_a_dotted_path() -> None:
+    with pytest.raises(ConfigError, match="dotted path"):
+        apply_overrides({}, ["num_beams=4"])
 
 
 def test_apply_overrides_does_not_mutate() -> None:

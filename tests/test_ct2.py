@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from pipeline.adapters.base import Generation, weights_checksum
-from pipeline.adapters.convert import conversion_metadata, convert_model
+from pipeline.adapters.convert import conversion_metadata, convert_model, default_output
 from pipeline.adapters.loading import clear_cache, load_adapter
 from pipeline.cli import app
 from pipeline.errors import ConfigError
@@ -34,6 +34,7 @@ CT2 = {"backend": "ctranslate2", "compute_type": "float32"}
 # (fixture, family)
 FAMILIES = [
     ("ct2_marian", "marian"),
+    ("ct2_marian_trained_pad", "marian"),
     ("ct2_nllb", "nllb"),
     ("ct2_mbart50", "mbart"),
     ("ct2_mbart25", "mbart"),
@@ -72,6 +73,27 @@ def ct2_t5(tmp_path_factory, tiny_t5):
 @pytest.fixture(scope="module")
 def ct2_bart(tmp_path_factory, tiny_bart):
     return copy_model(tiny_bart, tmp_path_factory.mktemp("ct2") / "bart")
+
+
+@pytest.fixture(scope="module")
+def ct2_marian_trained_pad(tmp_path_factory, tiny_marian):
+    """Marian as this project trains it: a non-zero <pad> embedding (the decoder start)
+    and <pad> banned from outputs by the generation config."""
+    from safetensors.torch import load_file, save_file
+    from transformers import GenerationConfig
+
+    path = copy_model(tiny_marian, tmp_path_factory.mktemp("ct2") / "marian-trained-pad")
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    pad = config["pad_token_id"]
+    weights = load_file(path / "model.safetensors")
+    for name, tensor in weights.items():
+        if name.endswith("shared.weight") or name.endswith("embed_tokens.weight"):
+            tensor[pad] = 0.5
+    save_file(weights, path / "model.safetensors", metadata={"format": "pt"})
+    generation = GenerationConfig.from_pretrained(path)
+    generation.bad_words_ids = [[pad]]
+    generation.save_pretrained(path)
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -252,6 +274,14 @@ def test_quantized_conversion_is_cached_apart(own_marian):
     assert conversion_metadata(quantized)["quantization"] == "int8"
 
 
+def test_hub_models_convert_under_the_cache_root(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIEN_CT2_CACHE", str(tmp_path))
+
+    path = default_output("Helsinki-NLP/opus-mt-vi-en", "0123456789abcdef", "int8")
+
+    assert path == tmp_path / "Helsinki-NLP--opus-mt-vi-en" / "ct2-int8-0123456789abcdef"
+
+
 def test_convert_command_writes_a_usable_folder(tmp_path, ct2_marian):
     out = tmp_path / "marian-int8"
 
@@ -274,6 +304,16 @@ def test_convert_command_rejects_an_unknown_quantization(tmp_path, ct2_marian):
 
     assert result.exit_code == 2
     assert "unknown quantization 'int3'; valid: int8" in result.stderr
+
+
+def test_convert_command_leaves_an_unrelated_folder_alone(tmp_path, ct2_marian):
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["convert", str(ct2_marian), "--out", str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert "is not a CTranslate2 conversion" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_convert_help_has_an_example():

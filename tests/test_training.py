@@ -15,6 +15,9 @@ from pipeline.training.detok import detokenize, unescape_iwslt
 from pipeline.training.settings import TranslationConfig, load_config
 from pipeline.training.vietnews import desegment
 
+# MarianTokenizer recommends sacremoses, which vien does not use.
+pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 VI_WORDS = ["tôi", "bạn", "nhà", "mới", "đẹp", "người", "dân", "thành", "phố", "Hà", "Nội", "năm"]
 EN_WORDS = ["I", "you", "house", "new", "nice", "people", "city", "Hanoi", "year", "the", "a"]
@@ -212,3 +215,53 @@ def test_split_documents_keeps_documents_whole():
 def test_invalid_override_is_reported_with_its_path():
     with pytest.raises(ConfigError, match="train.max_step"):
         load_config(CONFIGS / "train-translate-tiny.yaml", TranslationConfig, {"train.max_step": 1})
+
+
+def test_cli_trains_then_continues_from_the_saved_model(mt_corpus: Path, tmp_path: Path):
+    """`vien train translate` end to end, then a second stage with ``train.init_from``."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    dev_sets = (
+        f"{{wmt24pp: {{prefix: {mt_corpus / 'wmt'}}}, "
+        f"iwslt_tst2012: {{prefix: {mt_corpus / 'tst'}, format: iwslt}}}}"
+    )
+    common = [
+        "--set", f"data.evbnews={mt_corpus / 'evbnews'}",
+        "--set", f"data.manythings={mt_corpus / 'manythings'}",
+        "--set", f"data.wiktionary={mt_corpus / 'wiktionary.tsv'}",
+        "--set", f"data.dev_sets={dev_sets}",
+    ]  # fmt: skip
+    config = str(CONFIGS / "train-translate-tiny.yaml")
+    first = CliRunner().invoke(
+        app,
+        ["train", "translate", "--config", config, *common,
+         "--set", f"output_dir={tmp_path / 'first'}", "--set", f"work_dir={tmp_path / 'w1'}"],
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["loop"]["steps"] == 6
+    second = CliRunner().invoke(
+        app,
+        ["train", "translate", "--config", config, *common,
+         "--set", f"train.init_from={tmp_path / 'first'}",
+         "--set", f"output_dir={tmp_path / 'second'}", "--set", f"work_dir={tmp_path / 'w2'}"],
+    )  # fmt: skip
+    assert second.exit_code == 0, second.output
+    assert (tmp_path / "second" / "source.spm").read_bytes() == (
+        tmp_path / "first" / "source.spm"
+    ).read_bytes()
+    _assert_generates(tmp_path / "second", ["Tôi yêu Hà Nội."])
+
+
+def test_cli_training_override_error_is_one_line(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(
+        app, ["train", "translate", "--config", str(CONFIGS / "train-translate-tiny.yaml"),
+              "--set", "nodots"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("vien: error: --set 'nodots'")

@@ -1,8 +1,9 @@
 """Convert Hugging Face models to the CTranslate2 format, once per weights checksum.
 
 A local model is converted into a ``ct2-<checksum>`` folder next to its weights
-(``ct2-int8-<checksum>`` when quantized ahead of time); a hub model into the
-same name under ``$VIEN_CT2_CACHE`` (default ``~/.cache/vien/ct2``). The
+(``ct2-int8-<checksum>`` when quantized ahead of time); a hub model, or a
+read-only folder, into the same name under ``$VIEN_CT2_CACHE`` (default
+``~/.cache/vien/ct2``). The
 checksum keys the cache, so retrained weights are converted again and the
 stale copy is removed. Conversion writes into a temporary folder and renames
 it, so an interrupted or concurrent conversion never leaves a half-written
@@ -97,12 +98,20 @@ def convert_model(
     if (target / MODEL_FILE).is_file() and not force:
         logger.debug("reusing the CTranslate2 conversion in %s", target)
         return target
+    if target.is_dir() and any(target.iterdir()) and not _is_conversion(target):
+        raise ConfigError(
+            f"{target} exists and is not a CTranslate2 conversion; give another --out folder"
+        )
     logger.info("converting %s to CTranslate2 in %s", model, target)
     metadata = {"source": model, "checksum": checksum, "quantization": quantization}
     _convert_atomically(source, target, metadata, force)
     if out is None:
         _remove_stale(target)
     return target
+
+
+def _is_conversion(folder: Path) -> bool:
+    return (folder / MODEL_FILE).is_file() or (folder / METADATA_FILE).is_file()
 
 
 def conversion_metadata(converted: Path) -> dict[str, Any]:
@@ -156,11 +165,19 @@ def source_checksum(model_dir: Path) -> str:
 
 
 def default_output(model: str, checksum: str, quantization: str | None) -> Path:
-    """``<model>/ct2-[<quantization>-]<checksum>``, or under the hub cache for hub ids."""
+    """``<model>/ct2-[<quantization>-]<checksum>``; under the cache root for hub ids.
+
+    A local folder this process cannot write to (an installed, read-only
+    model) is cached under the root too, keyed by its resolved path.
+    """
     name = f"{_stem(quantization)}{checksum}"
-    if Path(model).is_dir():
-        return Path(model) / name
+    local = Path(model)
+    if local.is_dir() and os.access(local, os.W_OK):
+        return local / name
     root = Path(os.environ.get(CACHE_ENV) or DEFAULT_HUB_CACHE).expanduser()
+    if local.is_dir():
+        where = hashlib.sha256(str(local.resolve()).encode()).hexdigest()[:8]
+        return root / f"{local.resolve().name}-{where}" / name
     return root / model.replace("/", "--") / name
 
 
@@ -179,7 +196,9 @@ def _convert_atomically(source: Path, target: Path, metadata: dict[str, Any], fo
             _converter(source, copy_files).convert(
                 str(work), quantization=metadata["quantization"], force=True
             )
-        except (NotImplementedError, ValueError) as e:
+        except (NotImplementedError, ValueError, AttributeError, KeyError) as e:
+            # CTranslate2's loaders fail with AttributeError/KeyError on configs
+            # they do not know, as much as with NotImplementedError.
             raise ConfigError(
                 f"cannot convert {source} to CTranslate2: {e}; use backend: transformers"
             ) from e
@@ -213,15 +232,61 @@ def _replace(work: Path, target: Path, force: bool) -> None:
 
 
 def _converter(source: Path, copy_files: list[str]) -> Any:
-    from ctranslate2.converters import TransformersConverter
+    from ctranslate2.converters import transformers as ct2_transformers
 
-    class Converter(TransformersConverter):
+    marian = _marian_loader()
+
+    class Converter(ct2_transformers.TransformersConverter):
+        def _load(self) -> Any:
+            # CTranslate2 picks loaders from this table by config class; swap
+            # the Marian one for this conversion only.
+            loaders = ct2_transformers._MODEL_LOADERS
+            original = loaders.get("MarianConfig")
+            loaders["MarianConfig"] = marian
+            try:
+                return super()._load()
+            finally:
+                loaders["MarianConfig"] = original
+
         def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
             model = super().load_model(model_class, model_name_or_path, **kwargs)
             fill_legacy_config(model.config)
             return model
 
     return Converter(str(source), copy_files=copy_files)
+
+
+def _marian_loader() -> Any:
+    """A Marian loader that converts the model as transformers runs it.
+
+    CTranslate2's own assumes the OPUS-MT layout — ``<pad>`` last, with an
+    all-zero embedding — so it drops ``<pad>`` and starts decoding from a zero
+    vector. The models this project trains put ``<pad>`` first (it is also the
+    decoder start) and train its embedding: dropping the last row would shift
+    the vocabulary and the zero start would change every output. This loader
+    keeps the whole vocabulary and starts from the real start token; ``<pad>``
+    is kept out of outputs by the model's ``bad_words_ids``, as in transformers.
+    """
+    from ctranslate2.converters.transformers import BartLoader, MarianMTLoader
+
+    class MarianLoader(MarianMTLoader):
+        def get_model_spec(self, model: Any) -> Any:
+            model.config.normalize_before = False
+            model.config.normalize_embedding = False
+            return BartLoader.get_model_spec(self, model)
+
+        def set_config(self, config: Any, model: Any, tokenizer: Any) -> None:
+            super().set_config(config, model, tokenizer)
+            start = model.config.decoder_start_token_id
+            config.decoder_start_token = tokenizer.convert_ids_to_tokens(start)
+
+        def set_decoder(self, spec: Any, decoder: Any) -> None:
+            BartLoader.set_decoder(self, spec, decoder)
+
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> list[str]:
+            return BartLoader.get_vocabulary(self, model, tokenizer)
+
+    return MarianLoader()
 
 
 def fill_legacy_config(config: Any) -> None:

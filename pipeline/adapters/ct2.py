@@ -150,6 +150,10 @@ class CTranslate2Adapter:
         # of stopping there; models with relative positions (T5) have none.
         positions = getattr(self.hooks.model.config, "max_position_embeddings", None)
         self.max_output_tokens = positions if isinstance(positions, int) else None
+        # Token sequences the model never emits (Marian's <pad>), as transformers
+        # reads them from the generation config.
+        banned = getattr(generation, "bad_words_ids", None) or []
+        self.suppressed = [self.tokenizer.convert_ids_to_tokens(ids) for ids in banned] or None
 
     @property
     def src_lang(self) -> str | None:
@@ -230,6 +234,7 @@ class CTranslate2Adapter:
             max_input_length=0,  # never truncate: inputs were checked above
             return_scores=True,
             return_end_token=True,
+            suppress_sequences=self.suppressed,
             **decoding,
         )
         penalty = decoding["length_penalty"]

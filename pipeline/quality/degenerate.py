@@ -14,6 +14,9 @@ from collections import Counter
 
 from pipeline.document import FLAG_COPIED, FLAG_EMPTY, FLAG_LENGTH_RATIO, FLAG_REPETITION
 
+# The flags ``diagnose`` gives; a segment with any of them has a degenerate output.
+DEGENERATE_FLAGS = frozenset({FLAG_EMPTY, FLAG_REPETITION, FLAG_COPIED, FLAG_LENGTH_RATIO})
+
 # A phrase of 1-4 tokens repeated this many times in a row is a loop; a single
 # token needs one more, because "very, very, very" happens in real prose.
 LOOP_MAX_NGRAM = 4
@@ -101,11 +104,12 @@ def _longest_run(items: list[str], n: int) -> int:
 def is_copied(source: str, output: str) -> bool:
     """True when the output repeats the source or is mostly lowercase Vietnamese words.
 
-    A line of names only ("Thu Trang – Công Luận") is rightly copied, so a
-    verbatim copy counts only when the source holds a lowercase word.
+    Names ("Thu Trang – Công Luận"), numbers and web addresses are rightly
+    copied, so a verbatim copy counts only when the source holds a lowercase
+    Vietnamese word.
     """
     if _squash(output) == _squash(source):
-        return any(w[0].islower() for w in _WORD.findall(source))
+        return any(w[0].islower() and has_vietnamese_marks(w) for w in _WORD.findall(source))
     words = _WORD.findall(unicodedata.normalize("NFC", output))
     vietnamese = sum(1 for w in words if w[0].islower() and has_vietnamese_marks(w))
     return vietnamese >= VIETNAMESE_MIN_WORDS and vietnamese >= VIETNAMESE_SHARE * len(words)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import InputError
+
+# Reading a FIFO would block the run until something writes to it.
+NOT_REGULAR = "not a regular file (a pipe, socket or device); not read"
 
 
 def discover(inputs: list[str], extensions: list[str]) -> Iterator[tuple[Path, Path] | InputError]:
@@ -34,6 +38,8 @@ def discover(inputs: list[str], extensions: list[str]) -> Iterator[tuple[Path, P
                     yield path, path.parent
             elif path.is_symlink():
                 yield InputError(str(path), _broken_link_reason(path))
+            elif path.exists():
+                yield InputError(str(path), NOT_REGULAR)
             else:
                 yield InputError(str(path), "no such file or folder")
 
@@ -62,11 +68,16 @@ def _walk(
                     continue
                 is_file = entry.is_file()
             except OSError as e:
-                yield InputError(str(path), f"cannot read ({e.strerror})")
+                loop = e.errno == errno.ELOOP
+                yield InputError(
+                    str(path), "symbolic link loop" if loop else f"cannot read ({e.strerror})"
+                )
                 continue
             if not is_file:
                 if path.is_symlink():
                     yield InputError(str(path), _broken_link_reason(path))
+                elif path.suffix.lower() in suffixes:
+                    yield InputError(str(path), NOT_REGULAR)
                 continue
             if path.suffix.lower() not in suffixes:
                 continue

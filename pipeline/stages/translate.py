@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from pipeline.document import FLAG_SPLIT_LONG, Document
+from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, FLAG_SPLIT_LONG, Document, Segment
+from pipeline.quality import check_numbers, diagnose
 from pipeline.settings import GenerationSettings, TranslateSettings
 from pipeline.stages.base import Stage, chunked, run_batch
+
+# Safer decoding for a second try at a degenerate output: no repeated trigram,
+# a wider beam, and at most twice the input's tokens plus 10, so a loop cannot
+# run to max_new_tokens again.
+RETRY_NO_REPEAT_NGRAM = 3
+RETRY_MIN_BEAMS = 4
+RETRY_LENGTH_CAP = (2.0, 10)
 
 
 def shared_generator(context: dict[str, Any], settings: GenerationSettings, *, cache: bool):
@@ -51,6 +59,7 @@ class TranslateStage(Stage):
             yield from chunk
 
     def _translate(self, docs: list[Document]) -> None:
+        settings: TranslateSettings = self.settings  # type: ignore[assignment]
         segments = [s for d in docs for s in d.segments]
         outputs = self.generator.run([s.vi for s in segments])
         for segment, output in zip(segments, outputs, strict=True):
@@ -58,8 +67,41 @@ class TranslateStage(Stage):
             segment.score = output.score
             if output.parts > 1:
                 segment.flag(FLAG_SPLIT_LONG)
+        self._check_degenerate(segments)
+        if settings.check_numbers:
+            for segment in segments:
+                if check_numbers(segment.vi, segment.en or "", currency=settings.currency):
+                    segment.flag(FLAG_NUMBERS)
         for doc in docs:
             doc.stages.append(self.name)
+
+    def _check_degenerate(self, segments: list[Segment]) -> None:
+        """Flag degenerate outputs, after one retry with safer decoding when configured.
+
+        The retry's output replaces the first one unless it looks worse (more
+        problems); either way the segment is flagged ``retried`` and keeps the
+        flags of the output it ends up with.
+        """
+        settings: TranslateSettings = self.settings  # type: ignore[assignment]
+        problems = {id(s): diagnose(s.vi, s.en or "") for s in segments}
+        bad = [s for s in segments if problems[id(s)]]
+        if settings.retry_degenerate and bad:
+            retried = self.generator.run(
+                [s.vi for s in bad],
+                num_beams=max(RETRY_MIN_BEAMS, settings.num_beams),
+                no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM,
+                max_new_tokens=settings.max_new_tokens,
+                length_cap=RETRY_LENGTH_CAP,
+            )
+            for segment, output in zip(bad, retried, strict=True):
+                segment.flag(FLAG_RETRIED)
+                again = diagnose(segment.vi, output.text)
+                if len(again) <= len(problems[id(segment)]):
+                    segment.en, segment.score = output.text, output.score
+                    problems[id(segment)] = again
+        for segment in bad:
+            for flag in problems[id(segment)]:
+                segment.flag(flag)
 
     def describe(self) -> dict[str, Any]:
         return self.generator.adapter.describe()

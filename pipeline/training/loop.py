@@ -126,13 +126,17 @@ def validation_loss(model, examples: Sequence[Example], settings: TrainSettings)
 
 
 def learning_rate(settings: TrainSettings, step: int, progress: float) -> float:
-    """Warm up linearly, then decay by 1/sqrt(step) or linearly to 0 at ``progress`` 1."""
+    """Warm up linearly, then decay by 1/sqrt(step) or linearly to 0 at ``progress`` 1.
+
+    The linear decay is capped by the warm-up ramp rather than switched on
+    after it, so a time-bound run whose budget is partly spent during warm-up
+    sees no jump in the learning rate.
+    """
     warm = max(settings.warmup_steps, 1)
-    if step < warm:
-        return settings.lr * step / warm
+    ramp = step / warm
     if settings.schedule == "inverse_sqrt":
-        return settings.lr * math.sqrt(warm / step)
-    return settings.lr * max(0.0, 1.0 - progress)
+        return settings.lr * min(ramp, math.sqrt(warm / max(step, 1)))
+    return settings.lr * max(0.0, min(ramp, 1.0 - progress))
 
 
 def average_checkpoints(paths: Sequence[Path]) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -53,9 +54,17 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
     """
     timings: dict[str, float] = {}
     t0 = time.monotonic()
-    spm_file = train_spm(
-        data.vocab_texts(), config.vocab, config.work_dir / "spm", config.train.seed
-    )
+    init_from = config.train.init_from
+    if init_from is not None:
+        # Continuing a saved model: its vocabulary, not a new one, matches its weights.
+        # Copied first, as the output folder may be the folder we continue from.
+        spm_file = config.work_dir / "spm" / "continued.spm"
+        spm_file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(init_from / "source.spm", spm_file)
+    else:
+        spm_file = train_spm(
+            data.vocab_texts(), config.vocab, config.work_dir / "spm", config.train.seed
+        )
     sp = load_spm(spm_file)
     seed_sampling(config.train.seed)
     timings["vocab_minutes"] = (time.monotonic() - t0) / 60
@@ -65,11 +74,13 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
     valid = encode_pairs(sp, list(data.valid), **limits)
 
     def encode_epoch(epoch: int) -> list[Example]:
-        if settings.subword_alpha <= 0 or epoch == 0:
+        if settings.subword_alpha <= 0:
             return fixed
         return encode_pairs(sp, list(data.train), alpha=settings.subword_alpha, **limits)
 
     model = build_model(config.model, sp.get_piece_size())
+    if init_from is not None:
+        _load_weights(model, init_from)
     n_params = count_parameters(model)
     logger.info("model: %d parameters, %d training pairs", n_params, len(fixed))
     loop = train_loop(model, encode_epoch, valid, settings, config.work_dir / "checkpoints")
@@ -93,6 +104,15 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
         "timings": timings,
         "config": config.model_dump(mode="json"),
     }
+
+
+def _load_weights(model, model_dir: Path) -> None:
+    """Copy a saved model's weights (fp16 on disk) into ``model`` (fp32), strictly."""
+    from transformers import AutoModelForSeq2SeqLM
+
+    saved = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), local_files_only=True)
+    model.load_state_dict({k: v.float() for k, v in saved.state_dict().items()}, strict=True)
+    logger.info("continuing from %s", model_dir)
 
 
 def write_report(report: dict, model_dir: Path) -> Path:

@@ -70,6 +70,11 @@ class TrainSettings(_Strict):
     save_every: int = Field(500, description="Steps between checkpoints.")
     average_last: int = Field(4, ge=1, description="Average the weights of the last N saves.")
     log_every: int = Field(100, description="Steps between progress log lines.")
+    init_from: Path | None = Field(
+        None,
+        description="A saved model folder to continue from (its weights and sentencepiece "
+        "vocabulary) instead of starting from random weights.",
+    )
 
 
 class GenerateSettings(_Strict):

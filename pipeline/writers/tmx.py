@@ -15,9 +15,14 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 cannot carry (control characters)."""
+    """Drop characters XML 1.0 cannot carry: controls, surrogates, U+FFFE and U+FFFF."""
     return "".join(
-        ch for ch in text if ch in "\t\n\r" or ("\x20" <= ch <= "\ud7ff") or ch >= "\ue000"
+        ch
+        for ch in text
+        if ch in "\t\n\r"
+        or "\x20" <= ch <= "\ud7ff"
+        or "\ue000" <= ch <= "\ufffd"
+        or ch >= "\U00010000"
     )
 
 
@@ -46,7 +51,9 @@ class TmxWriter(CorpusWriter):
             for lang, text in (("vi", seg.vi), ("en", seg.en or "")):
                 tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
                 ET.SubElement(tuv, "seg").text = _xml_safe(text)
-            out.write("    " + ET.tostring(tu, encoding="unicode") + "\n")
+            # A raw carriage return would read back as a line feed (XML end-of-line rules).
+            unit = ET.tostring(tu, encoding="unicode").replace("\r", "&#13;")
+            out.write("    " + unit + "\n")
 
     def end(self) -> None:
         self.handles["aligned.tmx"].write("  </body>\n</tmx>\n")

@@ -28,7 +28,7 @@ METRIC_SECTIONS = {
     },
     "summary_vi": {"rouge1", "rouge2", "rougeL", "documents"},
     "summary_en": {"rouge1", "rouge2", "rougeL", "documents"},
-    "degenerate": {"empty", "repetition", "untranslated", "segments"},
+    "degenerate": {"copied_source", "empty_output", "length_ratio", "repetition", "segments"},
     "speed": {"seconds", "segments_per_second", "documents_per_second", "peak_memory_mb"},
 }
 
@@ -140,7 +140,7 @@ def test_compare_prints_both_and_the_difference(mini_eval, tmp_path: Path) -> No
     report = read_report(out)
     report["pipeline"]["signature"] = "vien:other"
     report["metrics"]["translation"]["bleu"] += 1.5
-    report["metrics"]["degenerate"]["empty"] += 2
+    report["metrics"]["degenerate"]["empty_output"] += 2
     other = tmp_path / "other.json"
     other.write_text(json.dumps(report), encoding="utf-8")
     result = invoke("--compare", str(out), str(other))

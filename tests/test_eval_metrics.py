@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.evaluation.alignment import (
-    BoundaryCounts,
     Group,
     align_document,
     boundary_counts,
@@ -17,14 +16,13 @@ from pipeline.evaluation.alignment import (
     inner_boundaries,
     locate_sentences,
 )
-from pipeline.evaluation.metrics import degenerate_flags as flags_of
 from pipeline.evaluation.metrics import (
-    is_repetitive,
     mean_rouge,
     rouge_pair,
     tokenize,
     translation_scores,
 )
+from pipeline.text.seg_eval import BoundaryScore
 
 # --- BLEU and chrF++ ---------------------------------------------------------
 
@@ -107,55 +105,6 @@ def test_tokenizer(text: str, tokens: list[str]) -> None:
 
 
 # --- degenerate outputs ------------------------------------------------------
-
-DEGENERATE_CASES = [
-    ("Hà Nội là thủ đô.", "Hanoi is the capital.", []),
-    ("Hà Nội là thủ đô.", "", ["empty"]),
-    ("Hà Nội là thủ đô.", "   ", ["empty"]),
-    ("Hà Nội là thủ đô.", None, ["empty"]),
-    ("Hà Nội là thủ đô.", "the the the the capital", ["repetition"]),
-    ("Hà Nội là thủ đô.", "Hanoi is the capital of of of the the", []),
-    ("Hà Nội là thủ đô.", "Hanoi, Hanoi, Hanoi, Hanoi is big", ["repetition"]),
-    ("Hà Nội là thủ đô.", "in the city in the city in the city in the city", ["repetition"]),
-    ("x", "a b c d a b c d a b c d a b c d", ["repetition"]),
-    ("x", "a b c d e a b c d e a b c d e a b c d e", []),
-    ("x", "rain rain rain heavy rain", ["repetition"]),
-    ("Hà Nội là thủ đô.", "hà nội là  thủ đô.", ["untranslated"]),
-    ("Hà Nội là thủ đô.", "Hà Nội là thủ đô", ["untranslated"]),
-    ("Hà Nội là thủ đô.", "Hanoi là thủ đô của", ["untranslated"]),
-    ("Ông Nguyễn Văn Hòa phát biểu.", "Mr. Nguyễn Văn Hòa spoke at the meeting.", []),
-    ("Đà Nẵng", "Đà Nẵng", ["untranslated"]),
-    ("Cảm ơn", "Thanks Đà", []),
-]
-DEGENERATE_IDS = [
-    "clean",
-    "empty",
-    "whitespace-only",
-    "none",
-    "unigram-loop",
-    "three-repeats-is-not-a-loop",
-    "unigram-loop-with-commas",
-    "trigram-loop",
-    "four-gram-loop",
-    "five-gram-is-too-long",
-    "dominant-token",
-    "copied-source-up-to-case-and-spacing",
-    "copied-source-without-final-stop",
-    "mostly-vietnamese-words",
-    "vietnamese-names-in-english",
-    "short-copy-of-a-name",
-    "too-short-to-call-vietnamese",
-]
-
-
-@pytest.mark.parametrize(("source", "output", "expected"), DEGENERATE_CASES, ids=DEGENERATE_IDS)
-def test_degenerate_flags(source: str, output: str | None, expected: list[str]) -> None:
-    assert flags_of(source, output) == expected
-
-
-def test_repetition_needs_four_tokens_for_dominance() -> None:
-    assert not is_repetitive(["yes", "yes"])
-
 
 # --- grouping ----------------------------------------------------------------
 
@@ -258,8 +207,8 @@ def test_boundary_scores(reference: set[int], predicted: set[int], prf) -> None:
 
 
 def test_boundary_counts_add_up_across_documents() -> None:
-    total = BoundaryCounts(1, 2, 1) + BoundaryCounts(1, 1, 2)
-    assert (total.matched, total.predicted, total.reference) == (2, 3, 3)
+    total = BoundaryScore(1, 2, 1) + BoundaryScore(1, 1, 2)
+    assert (total.true_positives, total.predicted, total.gold) == (2, 3, 3)
 
 
 def test_line_breaks_are_not_boundaries() -> None:
@@ -283,5 +232,5 @@ def test_align_document_joins_split_sentences() -> None:
     assert alignment.groups == [Group((0,), (0, 1)), Group((1, 2), (2,))]
     assert alignment.hypotheses == ["Mr A, Dr. B came.", "It rained, roads flooded."]
     assert alignment.references == ["Mr A and Dr B came.", "It rained. Roads flooded."]
-    assert (alignment.boundaries.matched, alignment.boundaries.predicted) == (1, 2)
+    assert (alignment.boundaries.true_positives, alignment.boundaries.predicted) == (1, 2)
     assert alignment.one_to_one == 0

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.text.seg_eval import BoundaryScore
+
 Span = tuple[int, int]
 
 # Characters the normalize stage may drop or rewrite; they are skipped when
@@ -33,46 +35,13 @@ class Group:
 
 
 @dataclass
-class BoundaryCounts:
-    """Sentence boundaries inside paragraphs: the pipeline's against the reference ones.
-
-    With nothing predicted precision is 1.0, with nothing to find recall is 1.0,
-    so a document of one-sentence paragraphs segmented the same way scores 1.0.
-    """
-
-    matched: int = 0
-    predicted: int = 0
-    reference: int = 0
-
-    def __add__(self, other: BoundaryCounts) -> BoundaryCounts:
-        return BoundaryCounts(
-            self.matched + other.matched,
-            self.predicted + other.predicted,
-            self.reference + other.reference,
-        )
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.reference if self.reference else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
 class Alignment:
     """One document's groups, with their joined hypothesis and reference text."""
 
     groups: list[Group]
     hypotheses: list[str]
     references: list[str]
-    boundaries: BoundaryCounts
+    boundaries: BoundaryScore
     unlocated: int = 0
 
     @property
@@ -160,9 +129,9 @@ def inner_boundaries(text: str, spans: Sequence[Span]) -> set[int]:
     }
 
 
-def boundary_counts(reference: set[int], predicted: set[int]) -> BoundaryCounts:
+def boundary_counts(reference: set[int], predicted: set[int]) -> BoundaryScore:
     """Count predicted boundaries that are reference boundaries."""
-    return BoundaryCounts(len(reference & predicted), len(predicted), len(reference))
+    return BoundaryScore(len(reference & predicted), len(predicted), len(reference))
 
 
 def align_document(

@@ -6,16 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.document import Document
-from pipeline.evaluation.alignment import Alignment, BoundaryCounts, align_document
-from pipeline.evaluation.metrics import (
-    DEGENERATE_FLAGS,
-    degenerate_flags,
-    mean_rouge,
-    rouge_pair,
-    translation_scores,
-)
+from pipeline.document import FLAG_NUMBERS, Document
+from pipeline.evaluation.alignment import Alignment, align_document
+from pipeline.evaluation.metrics import mean_rouge, rouge_pair, translation_scores
 from pipeline.evaluation.testsets import EvalDocument, EvalSet
+from pipeline.quality.degenerate import DEGENERATE_FLAGS, diagnose
+from pipeline.text.seg_eval import BoundaryScore
 
 SUMMARY_LANGUAGES = ("vi", "en")
 
@@ -44,7 +40,7 @@ class DocumentScore:
             "groups": len(self.alignment.groups),
             "one_to_one": self.alignment.one_to_one,
             "rouge": {lang: self.rouge.get(lang) for lang in SUMMARY_LANGUAGES},
-            "flags": {name: self.flags[name] for name in DEGENERATE_FLAGS},
+            "flags": {name: self.flags[name] for name in sorted(DEGENERATE_FLAGS)},
             "pipeline_flags": dict(self.pipeline_flags),
         }
 
@@ -72,7 +68,7 @@ def score_document(
         segments = [(s.start, s.end, s.en or "") for s in output.segments]
     score = DocumentScore(reference, output, align_document(text, pairs, segments))
     for seg in output.segments if output else []:
-        score.flags.update(degenerate_flags(seg.vi, seg.en))
+        score.flags.update(diagnose(seg.vi, seg.en or ""))
         score.pipeline_flags.update(seg.flags)
     for lang in SUMMARY_LANGUAGES:
         wanted = getattr(reference, f"summary_{lang}")
@@ -109,11 +105,13 @@ def score_testset(
         metrics[f"summary_{lang}"] = {**mean_rouge(rouged), "documents": len(rouged)}
     segments = sum(len(s.output.segments) for s in scores if s.output)
     flags = sum((s.flags for s in scores), Counter())
+    # Numbers and names lost are the translate stage's own check (its flag).
+    flags[FLAG_NUMBERS] = sum(s.pipeline_flags[FLAG_NUMBERS] for s in scores)
+    names = [*sorted(DEGENERATE_FLAGS), FLAG_NUMBERS]
     metrics["degenerate"] = {
-        **{name: flags[name] for name in DEGENERATE_FLAGS},
+        **{name: flags[name] for name in names},
         **{
-            f"{name}_rate": round(flags[name] / segments, 4) if segments else None
-            for name in DEGENERATE_FLAGS
+            f"{name}_rate": round(flags[name] / segments, 4) if segments else None for name in names
         },
         "segments": segments,
     }
@@ -131,7 +129,7 @@ def _translation(scores: list[DocumentScore]) -> dict[str, Any]:
 
 
 def _segmentation(scores: list[DocumentScore]) -> dict[str, Any]:
-    counts = sum((s.alignment.boundaries for s in scores), BoundaryCounts())
+    counts = sum((s.alignment.boundaries for s in scores), BoundaryScore(0, 0, 0))
     groups = sum(len(s.alignment.groups) for s in scores)
     one_to_one = sum(s.alignment.one_to_one for s in scores)
     return {

@@ -16,6 +16,13 @@ class BoundaryScore:
     predicted: int
     gold: int
 
+    def __add__(self, other: BoundaryScore) -> BoundaryScore:
+        return BoundaryScore(
+            self.true_positives + other.true_positives,
+            self.predicted + other.predicted,
+            self.gold + other.gold,
+        )
+
     @property
     def precision(self) -> float:
         return self.true_positives / self.predicted if self.predicted else 1.0

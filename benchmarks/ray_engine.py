@@ -54,17 +54,9 @@ def write_corpus(folder: Path, documents: int) -> None:
 
 def tiny_config(folder: Path) -> Path:
     import tiny_models
-    import yaml
 
     model = tiny_models.build_tiny_marian(folder / "tiny-marian")
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(model), num_beams=1, max_new_tokens=6)
-    data["summarize"]["vi"].update(
-        model=str(model), num_beams=1, min_new_tokens=1, max_new_tokens=6
-    )
-    path = folder / "tiny.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return tiny_models.tiny_pipeline_config(model, folder / "tiny.yaml")
 
 
 def timed(engine: str, corpus: Path, config: Config, work: Path) -> float:

@@ -150,6 +150,14 @@ class EnglishSummarySettings(Section):
 
 
 class SummarizeSettings(Section):
+    method: Literal["model", "lead"] = Field(
+        "model",
+        description="model: abstractive summaries from the vi (and en) models; lead: the "
+        "document's first sentences and their translations (the extractive lead baseline).",
+    )
+    lead_sentences: int = Field(
+        3, ge=1, description="Sentences a lead summary takes (headline and byline skipped)."
+    )
     vi: SummaryModelSettings | None = Field(None, description="Vietnamese summarizer.")
     en: EnglishSummarySettings = Field(
         default_factory=EnglishSummarySettings, description="How the English summary is made."

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -33,15 +33,8 @@ CORPUS_FILES = (
 @pytest.fixture(scope="module")
 def tiny_config(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """The default configuration with the bundled models swapped for tiny random ones."""
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(tiny_marian), num_beams=1, max_new_tokens=6)
-    data["summarize"]["vi"].update(
-        model=str(tiny_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6
-    )
-    data["run"]["batch_docs"] = 2
     path = tmp_path_factory.mktemp("config") / "tiny.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return tiny_pipeline_config(tiny_marian, path, run={"batch_docs": 2})
 
 
 def invoke(*args: str):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import tiny_models
-import yaml
+from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.adapters.base import Generation, weights_checksum
@@ -326,15 +326,8 @@ def test_convert_help_has_an_example():
 @pytest.fixture(scope="module")
 def tiny_config(tmp_path_factory, ct2_marian) -> Path:
     """The default configuration with the bundled models swapped for a tiny random one."""
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(ct2_marian), num_beams=1, max_new_tokens=6)
-    data["summarize"]["vi"].update(
-        model=str(ct2_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6
-    )
-    data["run"]["batch_docs"] = 2
     path = tmp_path_factory.mktemp("ct2-config") / "tiny.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return tiny_pipeline_config(ct2_marian, path, run={"batch_docs": 2})
 
 
 def run_seeds(out: Path, config: Path, *overrides: str):

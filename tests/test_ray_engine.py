@@ -13,8 +13,8 @@ import pytest
 ray = pytest.importorskip("ray")
 
 import tiny_models  # noqa: E402
-import yaml  # noqa: E402
 from ray.cluster_utils import Cluster  # noqa: E402
+from tiny_models import tiny_pipeline_config  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from pipeline.cli import app  # noqa: E402
@@ -66,18 +66,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def tiny_config(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """The default pipeline on the tiny model, sized for a two-CPU test cluster."""
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(tiny_marian), num_beams=1, max_new_tokens=6)
-    data["summarize"]["vi"].update(
-        model=str(tiny_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6
+    return tiny_pipeline_config(
+        tiny_marian,
+        tmp_path_factory.mktemp("config") / "tiny.yaml",
+        output={"formats": ["jsonl", "tsv", "moses", "tmx", "summaries", "removed"]},
+        run={"batch_docs": 16},
+        # Two model actors and the stateless tasks must fit in two logical CPUs.
+        engine={"actors": 1, "cpus_per_actor": 0.5, "cpus_per_task": 0.5},
     )
-    data["output"] = {"formats": ["jsonl", "tsv", "moses", "tmx", "summaries", "removed"]}
-    data["run"]["batch_docs"] = 16
-    # Two model actors and the stateless tasks must fit in two logical CPUs.
-    data["engine"] = {"actors": 1, "cpus_per_actor": 0.5, "cpus_per_task": 0.5}
-    path = tmp_path_factory.mktemp("config") / "tiny.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

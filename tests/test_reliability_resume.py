@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
+from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -66,15 +66,8 @@ SENTENCES = [
 @pytest.fixture(scope="module")
 def config_path(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """The default configuration with tiny models, one thread each, two documents a batch."""
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(tiny_marian), num_beams=1, max_new_tokens=6, threads=1)
-    data["summarize"]["vi"].update(
-        model=str(tiny_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6, threads=1
-    )
-    data["run"]["batch_docs"] = 2
     path = tmp_path_factory.mktemp("config") / "resume.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return tiny_pipeline_config(tiny_marian, path, threads=1, run={"batch_docs": 2})
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
+from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -38,14 +38,9 @@ ASSET_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(
 def report_run(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """``vien run`` over the seed article and a record with markup in it, into a fresh OUT."""
     root = tmp_path_factory.mktemp("report-run")
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(tiny_marian), num_beams=1, max_new_tokens=6)
-    data["summarize"]["vi"].update(
-        model=str(tiny_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6
+    config = tiny_pipeline_config(
+        tiny_marian, root / "tiny.yaml", output={"formats": ["jsonl", "html"]}
     )
-    data["output"] = {"formats": ["jsonl", "html"]}
-    config = root / "tiny.yaml"
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     inputs = root / "in"
     inputs.mkdir()
     shutil.copy(SEED, inputs / SEED.name)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
+from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -74,14 +74,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 def report_run(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """``vien run`` over the seed article and a record with markup in it."""
     root = tmp_path_factory.mktemp("browser-run")
-    data = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    data["translate"].update(model=str(tiny_marian), num_beams=1, max_new_tokens=6)
-    data["summarize"]["vi"].update(
-        model=str(tiny_marian), num_beams=1, min_new_tokens=1, max_new_tokens=6
+    config = tiny_pipeline_config(
+        tiny_marian, root / "tiny.yaml", output={"formats": ["jsonl", "html"]}
     )
-    data["output"] = {"formats": ["jsonl", "html"]}
-    config = root / "tiny.yaml"
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     inputs = root / "in"
     inputs.mkdir()
     shutil.copy(SEED, inputs / SEED.name)

@@ -310,3 +310,30 @@ def build_tiny_bart(path: Path | str) -> Path:
     tokenizer.save_pretrained(path)
     config = BartConfig(**_bart_style(tokenizer))
     return _save_model(BartForConditionalGeneration, config, path)
+
+
+def tiny_pipeline_config(
+    model: Path, path: Path, *, threads: int = 0, **sections: dict
+) -> Path:
+    """Write the default pipeline configuration with ``model`` as every model; return ``path``.
+
+    Translation and a model-made Vietnamese summary (translated into English)
+    both use the tiny model, decoding a few greedy tokens, so the whole
+    pipeline runs in seconds. ``sections`` replace top-level sections
+    (``output={"formats": [...]}``, ``run={...}``, ``engine={...}``).
+    """
+    import yaml
+
+    repo = Path(__file__).resolve().parent.parent
+    data = yaml.safe_load((repo / "configs" / "default.yaml").read_text(encoding="utf-8"))
+    fast = {"model": str(model), "num_beams": 1, "max_new_tokens": 6, "threads": threads}
+    data["translate"].update(fast)
+    data["summarize"] = {
+        "method": "model",
+        "vi": {**fast, "min_new_tokens": 1},
+        "en": {"mode": "translate"},
+    }
+    data.update(sections)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from pipeline.chunking import group_to_fit
-from pipeline.document import FLAG_BYLINE, Document
+from pipeline.document import FLAG_BYLINE, FLAG_HEADLINE, Document, Segment
 from pipeline.errors import StageError
 from pipeline.generation import BatchedGenerator
 from pipeline.settings import SummarizeSettings, SummaryModelSettings
@@ -66,6 +66,10 @@ class SummarizeStage(Stage):
     def __init__(self, settings: Any, *, context: dict[str, Any] | None = None) -> None:
         super().__init__(settings, context=context)
         s: SummarizeSettings = settings
+        if s.method == "lead":
+            # Lead summaries are the sentences themselves; English comes with translate.
+            self.requires = self.requires | {"translations"}
+            return
         if s.en.mode == "model" and s.en.model is None:
             raise StageError("summarize.en.model: required when summarize.en.mode is 'model'")
         if s.en.mode == "translate" and s.vi is None:
@@ -94,6 +98,13 @@ class SummarizeStage(Stage):
 
     def _summarize(self, docs: list[Document]) -> None:
         s: SummarizeSettings = self.settings  # type: ignore[assignment]
+        if s.method == "lead":
+            for doc in docs:
+                lead = _lead(doc, s.lead_sentences)
+                doc.summaries["vi"] = " ".join(seg.vi for seg in lead)
+                doc.summaries["en"] = " ".join(seg.en or "" for seg in lead).strip()
+                doc.stages.append(self.name)
+            return
         if s.vi is not None:
             generator = shared_generator(self.context, s.vi, cache=False)
             sources = [_body(d, "vi") for d in docs]
@@ -122,8 +133,14 @@ class SummarizeStage(Stage):
         for doc, group in zip(docs, sentences, strict=True):
             doc.summaries["en"] = " ".join(next(outputs).text for _ in group).strip()
 
+    def signature(self) -> str:
+        s: SummarizeSettings = self.settings  # type: ignore[assignment]
+        return f"sum:lead-{s.lead_sentences}" if s.method == "lead" else "sum:model"
+
     def describe(self) -> dict[str, Any]:
         s: SummarizeSettings = self.settings  # type: ignore[assignment]
+        if s.method == "lead":
+            return {"method": "lead", "lead_sentences": s.lead_sentences}
         models = {}
         if s.vi is not None:
             models["vi"] = shared_generator(self.context, s.vi, cache=False).adapter.describe()
@@ -132,6 +149,12 @@ class SummarizeStage(Stage):
                 self.context, s.en.model, cache=False
             ).adapter.describe()
         return {"models": models, "en_mode": s.en.mode}
+
+
+def _lead(doc: Document, n: int) -> list[Segment]:
+    """The first ``n`` sentences of the body: news puts its facts first."""
+    body = [s for s in doc.segments if not {FLAG_HEADLINE, FLAG_BYLINE} & set(s.flags)]
+    return (body or doc.segments)[:n]
 
 
 def _body(doc: Document, lang: str) -> str:

@@ -113,6 +113,12 @@ class GenerationSettings(Section):
 
 class TranslateSettings(GenerationSettings):
     cache: bool = Field(True, description="Translate each distinct sentence once per run.")
+    max_length_ratio: float | None = Field(
+        3.0,
+        gt=0,
+        description="Stop an output at this many times its input's tokens (plus 10), so a "
+        "decoder caught in a loop ends early; null: only max_new_tokens applies.",
+    )
     retry_degenerate: bool = Field(
         True,
         description="Translate again, once, with safer decoding (no repeated trigrams, 4+ beams, "

@@ -326,7 +326,13 @@ def tiny_pipeline_config(
 
     repo = Path(__file__).resolve().parent.parent
     data = yaml.safe_load((repo / "configs" / "default.yaml").read_text(encoding="utf-8"))
-    fast = {"model": str(model), "num_beams": 1, "max_new_tokens": 6, "threads": threads}
+    fast = {
+        "model": str(model),
+        "backend": "transformers",
+        "num_beams": 1,
+        "max_new_tokens": 6,
+        "threads": threads,
+    }
     data["translate"].update(fast)
     data["summarize"] = {
         "method": "model",

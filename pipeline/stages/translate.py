@@ -15,7 +15,8 @@ from pipeline.stages.base import Stage, chunked, run_batch
 # run to max_new_tokens again.
 RETRY_NO_REPEAT_NGRAM = 3
 RETRY_MIN_BEAMS = 4
-RETRY_LENGTH_CAP = (2.0, 10)
+LENGTH_CAP_EXTRA = 10
+RETRY_LENGTH_CAP = (2.0, LENGTH_CAP_EXTRA)
 
 
 def shared_generator(context: dict[str, Any], settings: GenerationSettings, *, cache: bool):
@@ -61,7 +62,10 @@ class TranslateStage(Stage):
     def _translate(self, docs: list[Document]) -> None:
         settings: TranslateSettings = self.settings  # type: ignore[assignment]
         segments = [s for d in docs for s in d.segments]
-        outputs = self.generator.run([s.vi for s in segments])
+        cap = (settings.max_length_ratio, LENGTH_CAP_EXTRA) if settings.max_length_ratio else None
+        outputs = self.generator.run(
+            [s.vi for s in segments], length_cap=cap, max_new_tokens=settings.max_new_tokens
+        )
         for segment, output in zip(segments, outputs, strict=True):
             segment.en = output.text
             segment.score = output.score

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from tiny_models import tiny_pipeline_config
+from tiny_models import run_seed_and_record
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -20,8 +19,6 @@ from pipeline.report.confidence import weakest_cutoff
 from pipeline.report.html import write_report
 from pipeline.writers.document_json import write_document
 
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "seeds" / "000_fd595707a5dff46e.txt"
 SCRIPT_SENTENCE = "Ông nói <script>alert(1)</script> là sai."
 EXTRA = {
     "id": "quote",
@@ -37,20 +34,7 @@ ASSET_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(
 @pytest.fixture(scope="module")
 def report_run(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """``vien run`` over the seed article and a record with markup in it, into a fresh OUT."""
-    root = tmp_path_factory.mktemp("report-run")
-    config = tiny_pipeline_config(
-        tiny_marian, root / "tiny.yaml", output={"formats": ["jsonl", "html"]}
-    )
-    inputs = root / "in"
-    inputs.mkdir()
-    shutil.copy(SEED, inputs / SEED.name)
-    (inputs / "extra.jsonl").write_text(json.dumps(EXTRA, ensure_ascii=False) + "\n", "utf-8")
-    out = root / "out"
-    result = CliRunner().invoke(
-        app, ["run", str(inputs), "-o", str(out), "--config", str(config), "--quiet"]
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return run_seed_and_record(tiny_marian, tmp_path_factory.mktemp("report-run"), EXTRA)
 
 
 def aligned(out: Path) -> list[dict]:

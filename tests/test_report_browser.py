@@ -15,13 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tiny_models import tiny_pipeline_config
-from typer.testing import CliRunner
+from tiny_models import run_seed_and_record
 
-from pipeline.cli import app
-
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "seeds" / "000_fd595707a5dff46e.txt"
 SCRIPT_SENTENCE = "Ông nói <script>alert(1)</script> là sai."
 EXTRA = {
     "id": "quote",
@@ -73,20 +68,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 @pytest.fixture(scope="module")
 def report_run(tmp_path_factory: pytest.TempPathFactory, tiny_marian: Path) -> Path:
     """``vien run`` over the seed article and a record with markup in it."""
-    root = tmp_path_factory.mktemp("browser-run")
-    config = tiny_pipeline_config(
-        tiny_marian, root / "tiny.yaml", output={"formats": ["jsonl", "html"]}
-    )
-    inputs = root / "in"
-    inputs.mkdir()
-    shutil.copy(SEED, inputs / SEED.name)
-    (inputs / "extra.jsonl").write_text(json.dumps(EXTRA, ensure_ascii=False) + "\n", "utf-8")
-    out = root / "out"
-    result = CliRunner().invoke(
-        app, ["run", str(inputs), "-o", str(out), "--config", str(config), "--quiet"]
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return run_seed_and_record(tiny_marian, tmp_path_factory.mktemp("browser-run"), EXTRA)
 
 
 @pytest.fixture(scope="module")

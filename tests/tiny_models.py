@@ -343,3 +343,31 @@ def tiny_pipeline_config(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def run_seed_and_record(model: Path, root: Path, record: dict) -> Path:
+    """``vien run`` over the seed article plus one JSONL ``record``; returns the OUT folder.
+
+    Writes ``jsonl`` and ``html`` outputs with the tiny ``model``; the report
+    tests read both.
+    """
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    repo = Path(__file__).resolve().parent.parent
+    seed = repo / "seeds" / "000_fd595707a5dff46e.txt"
+    config = tiny_pipeline_config(model, root / "tiny.yaml", output={"formats": ["jsonl", "html"]})
+    inputs = root / "in"
+    inputs.mkdir()
+    shutil.copy(seed, inputs / seed.name)
+    (inputs / "extra.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    out = root / "out"
+    result = CliRunner().invoke(
+        app, ["run", str(inputs), "-o", str(out), "--config", str(config), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    return out

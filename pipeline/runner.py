@@ -288,7 +288,9 @@ def _count(counts: Counter, doc: Document) -> None:
         counts["quality:number_mismatch"] += FLAG_NUMBERS in seg.flags
         if FLAG_RETRIED in seg.flags:
             counts["quality:retried"] += 1
-            counts["quality:fixed_by_retry"] += not degenerate
+            # Repaired only if the output it ends with passes every check: a
+            # retry that stops a loop but drops a number fixed nothing.
+            counts["quality:fixed_by_retry"] += not degenerate and FLAG_NUMBERS not in seg.flags
 
 
 def _counts(report: RunReport) -> dict[str, Any]:
@@ -303,7 +305,8 @@ def _counts(report: RunReport) -> dict[str, Any]:
         "removed": report.counts["removed"],
         "summaries": report.counts["summaries"],
         "flags": flags,
-        # Segments, after any retry: still degenerate, retried, repaired by the retry.
+        # Segments, after any retry: still degenerate, retried, repaired by the retry
+        # (its output passes every check).
         "quality": {
             key: report.counts[f"quality:{key}"]
             for key in ("degenerate", "retried", "fixed_by_retry", "number_mismatch")

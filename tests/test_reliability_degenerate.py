@@ -12,12 +12,14 @@ from pipeline.adapters import loading
 from pipeline.adapters.base import Generation
 from pipeline.config import validate_config
 from pipeline.document import Document, Paragraph, Segment
+from pipeline.evaluation.testsets import load_testset
 from pipeline.generation import BatchedGenerator
 from pipeline.quality.degenerate import diagnose
 from pipeline.runner import run
 from pipeline.settings import TranslateSettings
 from pipeline.stages.translate import TranslateStage
 
+TESTSET = Path(__file__).resolve().parent / "testset" / "vien-testset-v1.jsonl"
 SOURCE = "Hà Nội là thủ đô của Việt Nam và là trung tâm chính trị của cả nước."
 GOOD = "Hanoi is the capital of Vietnam and the political centre of the whole country."
 
@@ -32,7 +34,13 @@ DIAGNOSES = [
         "Hanoi is is is is the capital of Vietnam, the centre.",
         ["repetition"],
     ),
-    ("three-unigrams-allowed", "Rất, rất, rất vui.", "Very, very, very happy.", []),
+    ("three-punctuated-unigrams-allowed", "Cực kỳ vui.", "Very, very, very happy.", []),
+    (
+        "three-unigrams",
+        SOURCE,
+        "One of the sky, the official official official, the importance of the people.",
+        ["repetition"],
+    ),
     (
         "bigram-loop",
         SOURCE,
@@ -52,6 +60,47 @@ DIAGNOSES = [
         ["repetition"],
     ),
     ("loop-in-source-too", "Ha ha ha ha ha, anh cười.", "Ha ha ha ha ha, he laughed.", []),
+    # Loops the word n-grams miss: issue 17's examples, from the bundled model on the seed.
+    (
+        "echoes-with-light-variation",
+        SOURCE,
+        "the fact that the fact fact, said in …, says, says on the",
+        ["repetition"],
+    ),
+    (
+        "restarted-word-pieces",
+        SOURCE,
+        "a stimption of free free freezy in the country, and the poor poor poorly",
+        ["repetition"],
+    ),
+    ("one-echo-allowed", SOURCE, "The patient had had kidney failure since he was six.", []),
+    ("short-prefix-is-no-echo", SOURCE, "Hanoi is the theory of the capital of Vietnam.", []),
+    (
+        "letter-loop",
+        SOURCE,
+        "Thansssssss, the head of the National Foundation, head of the province.",
+        ["repetition"],
+    ),
+    ("unit-loop", SOURCE, "SOOT 202 NAME HOPE DANANANANANANAANANANAN 2016 - 2021", ["repetition"]),
+    ("three-letters", SOURCE, "the best way of freezzzucturgned trade in Vietnam", ["repetition"]),
+    ("two-units-allowed", SOURCE, "Training in the capital exceeded the plan for Vietnam.", []),
+    ("roman-numeral", "Chiến tranh thế giới thứ ba", "World War III", []),
+    (
+        "letter-run-copied-from-source",
+        "Giá xăng RON 95-III tăng 540 đồng mỗi lít từ chiều nay.",
+        "The price of RON 95-III petrol rose by 540 dong per litre from this afternoon.",
+        [],
+    ),
+    (
+        "loop-with-variation-compresses",
+        "Đối với các đơn vị, địa phương, cần chủ động phối hợp với cơ quan dân vận thực hiện rà "
+        "soát, xây dựng, bổ sung, sửa đổi quy chế phối hợp phù hợp với tình hình thực tế.",
+        ", ".join(
+            f"the people of the {place} said that the plan is good"
+            for place in ("commune", "district", "town", "city")
+        ),
+        ["repetition"],
+    ),
     ("copied", SOURCE, SOURCE, ["copied_source"]),
     (
         "copied-other-case-and-spaces",
@@ -75,7 +124,14 @@ DIAGNOSES = [
         [],
     ),
     ("too-short", SOURCE, "Hanoi.", ["length_ratio"]),
-    ("too-long", SOURCE, GOOD * 4, ["length_ratio"]),
+    ("too-long", SOURCE, GOOD * 4, ["repetition", "length_ratio"]),  # the sentence loops too
+    (
+        "too-long-without-loop",
+        "Hà Nội mưa to cả ngày hôm nay.",
+        "Heavy rain fell across Hanoi all day, flooding streets in the old quarter and "
+        "stopping buses on several routes while schools sent their pupils home early.",
+        ["length_ratio"],
+    ),
     ("short-source-not-judged", "Hà Nội", "The city of Hanoi, the capital of Vietnam", []),
 ]
 
@@ -85,6 +141,19 @@ DIAGNOSES = [
 )
 def test_diagnose(source: str, output: str, flags: list[str]) -> None:
     assert diagnose(source, output) == flags
+
+
+def reference_pairs() -> list[tuple[str, str]]:
+    testset = load_testset(TESTSET)
+    return [(pair.vi, pair.en) for doc in testset.documents for pair in doc.pairs]
+
+
+def test_no_reference_translation_of_the_test_set_is_flagged() -> None:
+    """The thresholds were measured on these 394 human translations: zero false alarms."""
+    pairs = reference_pairs()
+    flagged = [(en, diagnose(vi, en)) for vi, en in pairs if diagnose(vi, en)]
+    assert len(pairs) == 394
+    assert flagged == []
 
 
 class ScriptedAdapter:
@@ -200,13 +269,22 @@ def test_length_cap_limits_each_batch() -> None:
 def test_manifest_counts_retries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     second = "Hôm nay trời đẹp và nắng ấm trên khắp cả nước, ai cũng vui."
     third = "Giá xăng tăng lên 25.230 đồng/lít từ chiều nay trên cả nước."
+    fourth = "Giá dầu giảm còn 21.120 đồng/lít, người dân bớt lo lắng hơn."
     adapter = ScriptedAdapter(
-        {SOURCE: LOOP, second: LOOP, third: "Petrol prices rose again this afternoon nationwide."},
-        {SOURCE: FIXED, second: "It."},
+        {
+            SOURCE: LOOP,
+            second: LOOP,
+            third: "Petrol prices rose again this afternoon nationwide.",
+            fourth: "Thansssssss, the head of the oil, the people are less worried.",
+        },
+        # The fourth's retry stops the loop but loses the price: not fixed.
+        {SOURCE: FIXED, second: "It.", fourth: "Oil prices fell and people are less worried."},
     )
     monkeypatch.setattr(loading, "load_adapter", lambda settings: adapter)
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text(f"{SOURCE} {second}\n\n{third}\n", encoding="utf-8")
+    (tmp_path / "in" / "a.txt").write_text(
+        f"{SOURCE} {second}\n\n{third} {fourth}\n", encoding="utf-8"
+    )
     config = validate_config(
         {
             "pipeline": ["normalize", "segment", "translate"],
@@ -218,8 +296,8 @@ def test_manifest_counts_retries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["quality"] == {
         "degenerate": 1,
-        "retried": 2,
+        "retried": 3,
         "fixed_by_retry": 1,
-        "number_mismatch": 1,
+        "number_mismatch": 2,
     }
-    assert manifest["counts"]["flags"] == {"retried": 2, "length_ratio": 1, "number_mismatch": 1}
+    assert manifest["counts"]["flags"] == {"retried": 3, "length_ratio": 1, "number_mismatch": 2}

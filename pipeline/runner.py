@@ -27,7 +27,7 @@ from pipeline.build import build_stages
 from pipeline.config import Config
 from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, Document
 from pipeline.engines import LocalEngine, StageFacts
-from pipeline.errors import InputError, StageError
+from pipeline.errors import InputError, StageError, StageFailure
 from pipeline.manifest import package_versions, write_manifest
 from pipeline.quality.degenerate import DEGENERATE_FLAGS
 from pipeline.readers.dispatch import read_inputs
@@ -190,7 +190,7 @@ def _pending_documents(
     seen: set[str] = set()
     for item in read_inputs(inputs, config.input):
         if isinstance(item, InputError):
-            _fail(report, item.source, item.reason, config)
+            _fail(report, item.source, item.reason, config, cause=item)
             continue
         base, n = item.id, 1
         while item.id in seen:
@@ -241,11 +241,30 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _fail(report: RunReport, source: str, reason: str, config: Config) -> None:
-    report.failures.append({"source": source, "reason": reason})
-    logger.error("%s: %s", source, reason)
+def _fail(
+    report: RunReport,
+    source: str,
+    reason: str,
+    config: Config,
+    *,
+    cause: BaseException | None = None,
+) -> None:
+    """Record a failed input or document: one error line, one manifest record.
+
+    A ``StageFailure`` (a bug, memory) also records the stage and the
+    exception's type, so it cannot pass for bad input; its traceback was
+    logged when it happened.
+    """
+    failure = {"source": source, "reason": str(reason)}
+    if isinstance(reason, StageFailure):
+        failure.update(stage=reason.stage, type=reason.type_name)
+        cause = reason.exception
+        logger.error("%s: %s (unexpected error, traceback above)", source, reason)
+    else:
+        logger.error("%s: %s", source, reason)
+    report.failures.append(failure)
     if config.run.on_error == "raise":
-        raise StageError(f"{source}: {reason}")
+        raise StageError(f"{source}: {reason}") from cause
 
 
 def _write_corpus(out: Path, config: Config, report: RunReport, run_info: dict) -> None:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from pipeline.document import Document
+from pipeline.errors import StageFailure, VienError, is_memory_error
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +58,36 @@ class Stage:
         return self.name
 
 
-def guarded(doc: Document, stage: str, fn: Callable[[], Any]) -> None:
-    """Run ``fn``; if it raises, record the error on ``doc`` instead of stopping the run."""
+def guarded(
+    doc: Document, stage: str, fn: Callable[[], Any], *, logged: BaseException | None = None
+) -> Exception | None:
+    """Run ``fn``; if it raises, record the error on ``doc`` instead of stopping the run.
+
+    A ``VienError`` was raised on purpose and says what is wrong in one line.
+    Anything else is a bug or a resource problem, not bad input: its traceback
+    is logged at WARNING (unless it repeats ``logged``, an error whose
+    traceback is already out) and the document keeps it as a ``StageFailure``.
+
+    Returns:
+        The exception, or None when ``fn`` succeeded.
+    """
     try:
         fn()
+    except VienError as e:
+        doc.error = f"{stage}: {e}"
+        return e
     except Exception as e:  # noqa: BLE001 - one document's failure must not end the run
-        doc.error = f"{stage}: {type(e).__name__}: {e}"
-        logger.debug("stage %s failed on %s", stage, doc.id, exc_info=True)
+        if _same_error(e, logged):
+            logger.warning("stage %s failed on %s with the error above", stage, doc.id)
+        else:
+            logger.warning("stage %s failed on %s", stage, doc.id, exc_info=True)
+        doc.error = StageFailure(stage, e)
+        return e
+    return None
+
+
+def _same_error(error: BaseException, other: BaseException | None) -> bool:
+    return other is not None and (type(error), str(error)) == (type(other), str(other))
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -76,16 +100,46 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def run_batch(docs: list[Document], stage: str, fn: Callable[[list[Document]], None]) -> None:
     """Run ``fn`` on a batch of documents; on failure retry each document alone.
 
-    A batch that fails (one malformed document, memory) must not take its
-    neighbours down with it, so the batch is retried document by document and
-    only the documents that still fail are marked.
+    One malformed document must not take its neighbours down with it, so a
+    failed batch is retried document by document and only the documents that
+    still fail are marked. Running out of memory is different: retrying each
+    document would turn one error into one per document, so the whole batch
+    (or what is left of it) fails at once with that error.
     """
     live = [d for d in docs if d.error is None]
     if not live:
         return
     try:
         fn(live)
-    except Exception:  # noqa: BLE001 - retried one by one below
-        logger.debug("batch failed in %s; retrying documents one by one", stage, exc_info=True)
-        for doc in live:
-            guarded(doc, stage, lambda d=doc: fn([d]))
+    except Exception as e:  # noqa: BLE001 - retried one by one below
+        if is_memory_error(e):
+            _fail_out_of_memory(live, stage, e)
+            return
+        if isinstance(e, VienError):
+            logger.debug("batch failed in %s; retrying documents one by one", stage, exc_info=True)
+        else:
+            logger.warning(
+                "a batch of %d documents failed in %s; retrying them one by one",
+                len(live),
+                stage,
+                exc_info=True,
+            )
+        for i, doc in enumerate(live):
+            error = guarded(doc, stage, lambda d=doc: fn([d]), logged=e)
+            if error is not None and is_memory_error(error):
+                _fail_out_of_memory(live[i + 1 :], stage, error)
+                return
+
+
+def _fail_out_of_memory(docs: list[Document], stage: str, error: BaseException) -> None:
+    if docs:
+        logger.warning(
+            "out of memory in %s; %d documents fail without a retry one by one "
+            "(lower run.batch_docs or the model's batch_tokens)",
+            stage,
+            len(docs),
+            exc_info=error,
+        )
+    failure = StageFailure(stage, error)
+    for doc in docs:
+        doc.error = failure

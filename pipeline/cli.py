@@ -416,7 +416,8 @@ def convert(
             "--out",
             "-o",
             file_okay=False,
-            help="Output folder; default: a ct2-* folder next to the model (reused by runs).",
+            help="Output folder; default: the user cache ($XDG_CACHE_HOME/vien/ct2), where "
+            "runs look for it.",
         ),
     ] = None,
     quantization: Annotated[
@@ -435,8 +436,8 @@ def convert(
     """Convert a Hugging Face model for the CTranslate2 backend; prints the folder.
 
     Runs with --set translate.backend=ctranslate2 convert on first use by
-    themselves, into a folder keyed by the weights' checksum; convert ahead of
-    time, or write a quantized copy to ship.
+    themselves, into the user cache, keyed by the weights' checksum (the model
+    folder is only read); convert ahead of time, or write a quantized copy to ship.
 
     Example:
 

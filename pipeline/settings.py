@@ -109,6 +109,18 @@ class GenerationSettings(Section):
     no_repeat_ngram_size: int = Field(0, ge=0, description="Forbid repeating n-grams of this size.")
     length_penalty: float = Field(1.0, description="Beam length penalty.")
     threads: int = Field(0, ge=0, description="CPU threads; 0 lets the machine decide.")
+    allow_pickle_weights: bool = Field(
+        False,
+        description="Load weights stored as a pickle (pytorch_model.bin) when the model has no "
+        "safetensors file. Unpickling can run code hidden in the file: only for models you trust.",
+    )
+    ct2_cache: str | None = Field(
+        None,
+        # Where conversions live never changes results: kept out of the config hash.
+        exclude=True,
+        description="Folder for CTranslate2 conversions (backend ctranslate2); unset: "
+        "$XDG_CACHE_HOME/vien/ct2, or ~/.cache/vien/ct2. Nothing is written beside the model.",
+    )
 
 
 class TranslateSettings(GenerationSettings):

@@ -12,7 +12,12 @@ from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.adapters.base import Generation, weights_checksum
-from pipeline.adapters.convert import conversion_metadata, convert_model, default_output
+from pipeline.adapters.convert import (
+    cache_root,
+    conversion_metadata,
+    convert_model,
+    default_output,
+)
 from pipeline.adapters.loading import clear_cache, load_adapter
 from pipeline.cli import app
 from pipeline.errors import ConfigError
@@ -45,9 +50,23 @@ FAMILIES = [
 FAMILY_IDS = [fixture.removeprefix("ct2_") for fixture, _ in FAMILIES]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def user_cache(tmp_path_factory) -> Path:
+    """This module's conversions go to a temporary user cache, never ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        cache = tmp_path_factory.mktemp("xdg-cache")
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        yield cache
+
+
 def copy_model(source: Path, dest: Path) -> Path:
-    """A private copy, so conversions written beside the weights stay in this module."""
+    """A private copy: its own folder, so its own conversions in the cache."""
     return Path(shutil.copytree(source, dest, ignore=shutil.ignore_patterns("ct2-*", ".ct2-*")))
+
+
+def conversion_of(model: Path, quantization: str | None = None) -> Path:
+    """Where the cache keeps the conversion of ``model``'s current weights."""
+    return default_output(str(model), weights_checksum(model), quantization)
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +204,7 @@ def test_describe_and_signature_name_the_backend(ct2_marian):
     assert facts["compute_type"] == "float32"
     assert facts["family"] == "marian"
     assert facts["checksum"] == weights_checksum(ct2_marian)
-    assert Path(facts["converted"]).parent == ct2_marian
+    assert Path(facts["converted"]) == conversion_of(ct2_marian)
     assert adapter.signature() == (
         f"adapter:marian|backend:ct2-float32|model:marian@{facts['checksum'][:8]}|beam:1"
     )
@@ -232,7 +251,7 @@ def test_second_load_reuses_the_conversion(own_marian):
 
     second = load_adapter(settings).converted
 
-    assert second == first == own_marian / f"ct2-{weights_checksum(own_marian)}"
+    assert second == first == conversion_of(own_marian)
     assert model_bin_mtime(second) == before
 
 
@@ -261,7 +280,7 @@ def test_force_converts_again(own_marian):
 
     assert again == first
     assert model_bin_mtime(again) != before
-    assert not [p for p in own_marian.iterdir() if p.name.startswith(".ct2-")]
+    assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temporary folders
 
 
 def test_quantized_conversion_is_cached_apart(own_marian):
@@ -275,11 +294,103 @@ def test_quantized_conversion_is_cached_apart(own_marian):
 
 
 def test_hub_models_convert_under_the_cache_root(tmp_path, monkeypatch):
-    monkeypatch.setenv("VIEN_CT2_CACHE", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
 
     path = default_output("Helsinki-NLP/opus-mt-vi-en", "0123456789abcdef", "int8")
 
-    assert path == tmp_path / "Helsinki-NLP--opus-mt-vi-en" / "ct2-int8-0123456789abcdef"
+    assert path == (
+        tmp_path
+        / "vien"
+        / "ct2"
+        / "hub"
+        / "Helsinki-NLP--opus-mt-vi-en"
+        / "ct2-int8-0123456789abcdef"
+    )
+
+
+CACHE_ROOTS = [
+    ("config", "/data/ct2", "/xdg", "/data/ct2"),
+    ("xdg", None, "/xdg", "/xdg/vien/ct2"),
+    ("relative-xdg-ignored", None, "cache", "~/.cache/vien/ct2"),
+    ("home", None, "", "~/.cache/vien/ct2"),
+]
+
+
+@pytest.mark.parametrize(
+    ("configured", "xdg", "expected"), [c[1:] for c in CACHE_ROOTS], ids=[c[0] for c in CACHE_ROOTS]
+)
+def test_cache_root(monkeypatch, configured, xdg, expected):
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+
+    assert cache_root(configured) == Path(expected).expanduser()
+
+
+def test_local_models_with_the_same_name_do_not_share_conversions(tmp_path, tiny_marian):
+    first = default_output(str(copy_model(tiny_marian, tmp_path / "a" / "m")), "0" * 16, None)
+    second = default_output(str(copy_model(tiny_marian, tmp_path / "b" / "m")), "0" * 16, None)
+
+    assert first.parent != second.parent
+    assert first.parent.name.startswith("m-") and second.parent.name.startswith("m-")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every path under ``folder`` with its size and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.fixture
+def read_only_marian(tmp_path, tiny_marian):
+    """A model folder nobody may write to (root still can: the tests compare snapshots)."""
+    path = copy_model(tiny_marian, tmp_path / "installed" / "marian")
+    for item in (path, *path.iterdir()):
+        item.chmod(0o555 if item.is_dir() else 0o444)
+    yield path
+    path.chmod(0o755)
+
+
+def test_read_only_model_folder_is_never_written(read_only_marian, user_cache):
+    before = snapshot(read_only_marian)
+
+    adapter = load_adapter(GenerationSettings(model=str(read_only_marian), **GREEDY, **CT2))
+
+    assert len(adapter.generate_batch(TEXTS)) == len(TEXTS)
+    assert snapshot(read_only_marian) == before
+    assert adapter.converted == conversion_of(read_only_marian)
+    assert adapter.converted.is_relative_to(user_cache / "vien" / "ct2")
+
+
+def test_configured_cache_is_used(tmp_path, own_marian):
+    settings = GenerationSettings(
+        model=str(own_marian), ct2_cache=str(tmp_path / "my-cache"), **GREEDY, **CT2
+    )
+
+    adapter = load_adapter(settings)
+
+    assert adapter.converted.is_relative_to(tmp_path / "my-cache")
+    assert (adapter.converted / "model.bin").is_file()
+    assert "ct2_cache" not in settings.model_dump()  # no part of the config hash
+
+
+def test_old_conversions_beside_the_model_are_left_alone(own_marian):
+    old = own_marian / "ct2-0123456789abcdef"
+    old.mkdir()
+    (old / "vien-conversion.json").write_text("{}", encoding="utf-8")
+
+    converted = convert_model(str(own_marian))
+
+    assert old.is_dir()
+    assert not converted.is_relative_to(own_marian)
+
+
+def test_unwritable_cache_is_a_config_error(tmp_path, own_marian):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match="set ct2_cache"):
+        convert_model(str(own_marian), cache=blocker / "cache")
 
 
 def test_convert_command_writes_a_usable_folder(tmp_path, ct2_marian):

@@ -8,6 +8,7 @@ became a percent-quoted name over 255 bytes, and the write killed the run.
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 from pathlib import Path
 from typing import ClassVar
@@ -15,8 +16,11 @@ from typing import ClassVar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiny_models import tiny_pipeline_config
+from typer.testing import CliRunner
 
 from pipeline import registry
+from pipeline.cli import app
 from pipeline.config import validate_config
 from pipeline.document import Document
 from pipeline.runner import run
@@ -154,3 +158,38 @@ def test_awkward_ids_all_written_and_resumed(tmp_path: Path, echo_stage) -> None
         assert stored is not None and stored[0].id == doc_id
     rows = (tmp_path / "out" / "aligned.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(row)["doc_id"] for row in rows] == first.order
+
+
+def test_awkward_folder_with_a_read_only_model(tmp_path: Path, tiny_marian: Path) -> None:
+    """Issue 17's acceptance run: long, case-twin and normalization-twin ids, two bad
+    inputs, and the CTranslate2 backend on a model folder it must not write to."""
+    pytest.importorskip("ctranslate2")
+    ids = awkward_inputs(tmp_path / "in")
+    (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
+    with open(tmp_path / "in" / "records.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    model = Path(shutil.copytree(tiny_marian, tmp_path / "installed" / "marian"))
+    for item in (model, *model.iterdir()):
+        item.chmod(0o555 if item.is_dir() else 0o444)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in model.iterdir())
+    config = tiny_pipeline_config(
+        model, tmp_path / "tiny.yaml", output={"formats": ["jsonl", "tsv", "tmx"]}
+    )
+    command = ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--config", str(config)]
+    options = ["--quiet", "--set", "translate.backend=ctranslate2"]
+    options += ["--set", f"translate.ct2_cache={tmp_path / 'cache'}"]
+
+    result = CliRunner().invoke(app, [*command, *options])
+
+    model.chmod(0o755)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("vien: error:")]
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert len(errors) == 2
+    assert any("empty.txt: no text" in line for line in errors)
+    assert any("records.jsonl:6: not valid JSON" in line for line in errors)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["documents"]) == sorted(ids)
+    assert manifest["counts"]["processed"] == len(ids)
+    assert manifest["models"]["translate"]["converted"].startswith(str(tmp_path / "cache"))
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in model.iterdir()) == before

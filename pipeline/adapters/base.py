@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 # position tables of some checkpoints report 1e30.
 FALLBACK_MAX_INPUT_TOKENS = 512
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.bin")
+PICKLE_HINT = (
+    "; only safetensors weights load by default, because unpickling pytorch_model.bin can "
+    "run code hidden in it: set allow_pickle_weights: true in this model's section if you "
+    "trust the model"
+)
 
 
 @dataclass
@@ -31,6 +36,21 @@ class Generation:
 
     text: str
     score: float | None = None
+
+
+def loading_options(allow_pickle_weights: bool) -> dict[str, Any]:
+    """``from_pretrained`` options that keep loading a model from running its code.
+
+    Pickle weights load only when allowed (then safetensors are still
+    preferred); code shipped with a model (``trust_remote_code``) never runs.
+    """
+    return {"use_safetensors": None if allow_pickle_weights else True, "trust_remote_code": False}
+
+
+def loading_hint(error: BaseException, allow_pickle_weights: bool) -> str:
+    """``PICKLE_HINT`` when ``error`` is transformers refusing pickle-only weights."""
+    refused = "safetensors" in str(error) and not allow_pickle_weights
+    return PICKLE_HINT if refused else ""
 
 
 def weights_checksum(model_dir: Path) -> str | None:
@@ -68,20 +88,22 @@ class Seq2SeqAdapter:
         self.src_lang = settings.src_lang or self.default_src_lang
         self.tgt_lang = settings.tgt_lang or self.default_tgt_lang
         local = Path(settings.model).is_dir()
+        options = loading_options(settings.allow_pickle_weights)
         try:
             self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(
-                settings.model, local_files_only=local
+                settings.model, local_files_only=local, trust_remote_code=False
             )
             self.device = resolve_device(settings.device)
             dtype = resolve_dtype(settings.dtype, self.device)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(
-                settings.model, dtype=dtype, local_files_only=local
+                settings.model, dtype=dtype, local_files_only=local, **options
             )
         except (OSError, ValueError) as e:
             raise ModelNotFoundError(
                 f"cannot load model {settings.model!r}: {e.__class__.__name__}: "
-                f"{str(e).splitlines()[0] if str(e) else ''}. Give a local model folder, or a "
-                "hub id on a machine with internet access."
+                f"{str(e).splitlines()[0] if str(e) else ''}"
+                f"{loading_hint(e, settings.allow_pickle_weights)}. Give a local model folder, "
+                "or a hub id on a machine with internet access."
             ) from e
         if settings.threads:
             torch.set_num_threads(settings.threads)

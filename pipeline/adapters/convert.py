@@ -1,13 +1,15 @@
 """Convert Hugging Face models to the CTranslate2 format, once per weights checksum.
 
-A local model is converted into a ``ct2-<checksum>`` folder next to its weights
-(``ct2-int8-<checksum>`` when quantized ahead of time); a hub model, or a
-read-only folder, into the same name under ``$VIEN_CT2_CACHE`` (default
-``~/.cache/vien/ct2``). The
-checksum keys the cache, so retrained weights are converted again and the
-stale copy is removed. Conversion writes into a temporary folder and renames
-it, so an interrupted or concurrent conversion never leaves a half-written
-model in place.
+Conversions live in a user cache, never beside the model: an installed
+package or a read-only model folder must not be written to, and its files
+are not the run's to delete. The cache root is ``ct2_cache`` from the model's
+settings, else ``$XDG_CACHE_HOME/vien/ct2``, else ``~/.cache/vien/ct2``; under
+it each model has a folder (``hub/<org>--<name>``, or ``local/<name>-<hash of
+its path>``) holding one ``ct2-[<quantization>-]<checksum>`` conversion per
+weights checksum. Retrained weights are converted again and the stale copy is
+removed, inside the cache only. Conversion writes into a temporary folder and
+renames it, so an interrupted or concurrent conversion never leaves a
+half-written model in place.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.adapters.base import WEIGHT_FILES, weights_checksum
+from pipeline.adapters.base import WEIGHT_FILES, loading_hint, loading_options, weights_checksum
 from pipeline.errors import ConfigError, ModelNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,10 @@ QUANTIZATIONS = (
     "bfloat16",
     "float32",
 )
-CACHE_ENV = "VIEN_CT2_CACHE"
-DEFAULT_HUB_CACHE = Path("~/.cache/vien/ct2")
+CACHE_SUBDIR = Path("vien") / "ct2"
+# Bytes of a local model folder's name kept in its cache folder's name; a hash
+# of its full path follows, so names stay short and distinct.
+NAME_PREFIX_BYTES = 60
 METADATA_FILE = "vien-conversion.json"
 # Written by CTranslate2 last, so its presence marks a finished conversion.
 MODEL_FILE = "model.bin"
@@ -68,17 +72,22 @@ def convert_model(
     out: Path | None = None,
     quantization: str | None = None,
     force: bool = False,
+    cache: str | Path | None = None,
+    allow_pickle_weights: bool = False,
 ) -> Path:
     """Convert ``model`` for CTranslate2, or return the existing conversion.
 
     Args:
         model: local Hugging Face model folder or hub id.
-        out: output folder; default: the ``ct2-*`` cache folder for the
-            weights' checksum (see the module docstring).
+        out: output folder; default: the ``ct2-*`` folder for the weights'
+            checksum in the cache (see the module docstring).
         quantization: store weights in this type (see ``QUANTIZATIONS``);
             None keeps the model's own type, so any compute type can be
             chosen when loading.
         force: convert again even if the output folder holds a conversion.
+        cache: the cache root; default: ``cache_root(None)``.
+        allow_pickle_weights: read ``pytorch_model.bin`` weights when the model
+            has no safetensors file (unpickling can run code).
 
     Returns:
         The converted model folder.
@@ -94,7 +103,7 @@ def convert_model(
         )
     source = resolve_source(model)
     checksum = source_checksum(source)
-    target = Path(out) if out is not None else default_output(model, checksum, quantization)
+    target = Path(out) if out is not None else default_output(model, checksum, quantization, cache)
     if (target / MODEL_FILE).is_file() and not force:
         logger.debug("reusing the CTranslate2 conversion in %s", target)
         return target
@@ -104,7 +113,7 @@ def convert_model(
         )
     logger.info("converting %s to CTranslate2 in %s", model, target)
     metadata = {"source": model, "checksum": checksum, "quantization": quantization}
-    _convert_atomically(source, target, metadata, force)
+    _convert_atomically(source, target, metadata, force, allow_pickle_weights)
     if out is None:
         _remove_stale(target)
     return target
@@ -164,36 +173,59 @@ def source_checksum(model_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def default_output(model: str, checksum: str, quantization: str | None) -> Path:
-    """``<model>/ct2-[<quantization>-]<checksum>``; under the cache root for hub ids.
+def cache_root(cache: str | Path | None) -> Path:
+    """Where conversions go: ``cache``, else ``$XDG_CACHE_HOME/vien/ct2``, else ``~/.cache/...``.
 
-    A local folder this process cannot write to (an installed, read-only
-    model) is cached under the root too, keyed by its resolved path.
+    The XDG base directory specification ignores a relative ``XDG_CACHE_HOME``.
     """
+    if cache is not None:
+        return Path(cache).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path("~/.cache").expanduser()
+    return base / CACHE_SUBDIR
+
+
+def default_output(
+    model: str, checksum: str, quantization: str | None, cache: str | Path | None = None
+) -> Path:
+    """``<cache root>/<model folder>/ct2-[<quantization>-]<checksum>``.
+
+    A hub id keeps its name (``hub/org--name``); a local folder is named by
+    its (bounded) folder name and a hash of its resolved path, so two folders
+    called ``model`` never share conversions.
+    """
+    root = cache_root(cache)
     name = f"{_stem(quantization)}{checksum}"
     local = Path(model)
-    if local.is_dir() and os.access(local, os.W_OK):
-        return local / name
-    root = Path(os.environ.get(CACHE_ENV) or DEFAULT_HUB_CACHE).expanduser()
     if local.is_dir():
-        where = hashlib.sha256(str(local.resolve()).encode()).hexdigest()[:8]
-        return root / f"{local.resolve().name}-{where}" / name
-    return root / model.replace("/", "--") / name
+        resolved = local.resolve()
+        where = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        readable = resolved.name.encode("utf-8", "surrogateescape")[:NAME_PREFIX_BYTES]
+        return root / "local" / f"{readable.decode('utf-8', 'ignore')}-{where}" / name
+    return root / "hub" / model.replace("/", "--") / name
 
 
 def _stem(quantization: str | None) -> str:
     return f"ct2-{quantization}-" if quantization else "ct2-"
 
 
-def _convert_atomically(source: Path, target: Path, metadata: dict[str, Any], force: bool) -> None:
+def _convert_atomically(
+    source: Path, target: Path, metadata: dict[str, Any], force: bool, allow_pickle: bool
+) -> None:
     import ctranslate2
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as e:
+        raise ConfigError(
+            f"cannot write the CTranslate2 conversion to {target.parent}: {e.strerror or e}; "
+            "set ct2_cache (or XDG_CACHE_HOME) to a writable folder"
+        ) from e
     try:
         copy_files = [name for name in TOKENIZER_FILES if (source / name).is_file()]
         try:
-            _converter(source, copy_files).convert(
+            _converter(source, copy_files, allow_pickle).convert(
                 str(work), quantization=metadata["quantization"], force=True
             )
         except (NotImplementedError, ValueError, AttributeError, KeyError) as e:
@@ -203,7 +235,9 @@ def _convert_atomically(source: Path, target: Path, metadata: dict[str, Any], fo
                 f"cannot convert {source} to CTranslate2: {e}; use backend: transformers"
             ) from e
         except OSError as e:
-            raise ModelNotFoundError(f"cannot read model {source}: {e}") from e
+            raise ModelNotFoundError(
+                f"cannot read model {source}: {e}{loading_hint(e, allow_pickle)}"
+            ) from e
         metadata.update(
             ctranslate2=ctranslate2.__version__,
             converted_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -231,10 +265,11 @@ def _replace(work: Path, target: Path, force: bool) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _converter(source: Path, copy_files: list[str]) -> Any:
+def _converter(source: Path, copy_files: list[str], allow_pickle: bool) -> Any:
     from ctranslate2.converters import transformers as ct2_transformers
 
     marian = _marian_loader()
+    options = loading_options(allow_pickle)
 
     class Converter(ct2_transformers.TransformersConverter):
         def _load(self) -> Any:
@@ -249,7 +284,7 @@ def _converter(source: Path, copy_files: list[str]) -> Any:
                 loaders["MarianConfig"] = original
 
         def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
-            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            model = super().load_model(model_class, model_name_or_path, **kwargs, **options)
             fill_legacy_config(model.config)
             return model
 
@@ -303,9 +338,17 @@ def fill_legacy_config(config: Any) -> None:
 
 
 def _remove_stale(target: Path) -> None:
-    """Drop conversions of earlier weights that sit beside ``target`` in the cache."""
+    """Drop conversions of earlier weights that sit beside ``target`` in the cache.
+
+    Only folders this module wrote (named ``ct2-...-<checksum>``, holding its
+    metadata file) go; ``target`` is always inside the cache root.
+    """
     stale = re.compile(re.escape(target.name[:-16]) + "[0-9a-f]{16}")
     for sibling in target.parent.iterdir():
-        if sibling != target and sibling.is_dir() and stale.fullmatch(sibling.name):
+        if (
+            sibling != target
+            and stale.fullmatch(sibling.name)
+            and (sibling / METADATA_FILE).is_file()
+        ):
             logger.info("removing %s, converted from earlier weights", sibling)
             shutil.rmtree(sibling, ignore_errors=True)

@@ -1,11 +1,11 @@
 """The CTranslate2 backend: the adapter interface of ``Seq2SeqAdapter``, a faster engine.
 
-The model is converted once per weights checksum (``pipeline.adapters.convert``)
-and run with CTranslate2's int8 kernels on CPU (int8_float16 on GPU) unless a
-compute type is given. Everything model-family specific — language codes,
-target tags, task prefixes, the forced first token — comes from the family's
-transformers adapter, built without its torch model (``tokenizer_side``), so
-both backends prepare and decode text the same way.
+The model is converted once per weights checksum into a user cache
+(``pipeline.adapters.convert``) and run with CTranslate2's int8 kernels on CPU
+(int8_float16 on GPU) unless a compute type is given. Everything model-family
+specific — language codes, target tags, task prefixes, the forced first token —
+comes from the family's transformers adapter, built without its torch model
+(``tokenizer_side``), so both backends prepare and decode text the same way.
 """
 
 from __future__ import annotations
@@ -71,8 +71,12 @@ def tokenizer_side(
 
     local = Path(settings.model).is_dir()
     try:
-        tokenizer = AutoTokenizer.from_pretrained(settings.model, local_files_only=local)
-        config = AutoConfig.from_pretrained(settings.model, local_files_only=local)
+        tokenizer = AutoTokenizer.from_pretrained(
+            settings.model, local_files_only=local, trust_remote_code=False
+        )
+        config = AutoConfig.from_pretrained(
+            settings.model, local_files_only=local, trust_remote_code=False
+        )
     except (OSError, ValueError) as e:
         raise ModelNotFoundError(
             f"cannot load the tokenizer of model {settings.model!r} ({e.__class__.__name__}); "
@@ -122,7 +126,11 @@ class CTranslate2Adapter:
         self.family = self.hooks.family
         self.name = settings.model
         self.tokenizer = self.hooks.tokenizer
-        self.converted = convert_model(settings.model)
+        self.converted = convert_model(
+            settings.model,
+            cache=settings.ct2_cache,
+            allow_pickle_weights=settings.allow_pickle_weights,
+        )
         self.checksum = conversion_metadata(self.converted).get("checksum")
         self.device, self.device_index = resolve_device(settings.device)
         self.compute_type = resolve_compute_type(settings.compute_type, self.device)

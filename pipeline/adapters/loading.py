@@ -29,7 +29,7 @@ def detect_family(model: str) -> tuple[str, Any]:
 
     local = Path(model).is_dir()
     try:
-        config = AutoConfig.from_pretrained(model, local_files_only=local)
+        config = AutoConfig.from_pretrained(model, local_files_only=local, trust_remote_code=False)
     except (OSError, ValueError) as e:
         raise ModelNotFoundError(
             f"cannot read the config of model {model!r} ({e.__class__.__name__}); give a local "
@@ -45,7 +45,9 @@ def detect_family(model: str) -> tuple[str, Any]:
         )
     tokenizer = None
     if family == "m2m100":
-        tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=local)
+        tokenizer = AutoTokenizer.from_pretrained(
+            model, local_files_only=local, trust_remote_code=False
+        )
         if type(tokenizer).__name__.startswith("Nllb"):
             family = "nllb"
     return family, tokenizer
@@ -53,7 +55,8 @@ def detect_family(model: str) -> tuple[str, Any]:
 
 def load_adapter(settings: GenerationSettings) -> Any:
     """The adapter for ``settings``, loaded once per process and then shared."""
-    key = settings.model_dump_json()
+    # ``ct2_cache`` is left out of dumps (and so of the config hash), not of the key.
+    key = f"{settings.model_dump_json()}|{settings.ct2_cache}"
     if key not in _CACHE:
         family, tokenizer = settings.family, None
         if family == "auto":

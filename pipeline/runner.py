@@ -9,6 +9,7 @@ manifest records what happened.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -192,6 +193,10 @@ def _pending_documents(
         if isinstance(item, InputError):
             _fail(report, item.source, item.reason, config, cause=item)
             continue
+        problem = _unwritable(item)
+        if problem is not None:
+            _fail(report, item.source, problem, config)
+            continue
         base, n = item.id, 1
         while item.id in seen:
             n += 1
@@ -204,6 +209,21 @@ def _pending_documents(
                 report.skipped += 1
                 continue
         yield item
+
+
+def _unwritable(doc: Document) -> str | None:
+    """Why ``doc`` cannot be written as UTF-8, if it cannot.
+
+    JSON escapes can spell lone surrogates (``"\\ud800"``), which are no
+    characters at all: such a record would fail only when its output is
+    written, so it is refused as bad input up front.
+    """
+    try:
+        json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as e:
+        bad = e.object[e.start : e.end].encode("unicode_escape").decode("ascii")
+        return f"not valid Unicode: holds the lone surrogate {bad} (a broken JSON escape)"
+    return None
 
 
 def _require_segments(docs: Iterator[Document]) -> Iterator[Document]:

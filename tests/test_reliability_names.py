@@ -161,13 +161,14 @@ def test_awkward_ids_all_written_and_resumed(tmp_path: Path, echo_stage) -> None
 
 
 def test_awkward_folder_with_a_read_only_model(tmp_path: Path, tiny_marian: Path) -> None:
-    """Issue 17's acceptance run: long, case-twin and normalization-twin ids, two bad
+    """Issue 17's acceptance run: long, case-twin and normalization-twin ids, three bad
     inputs, and the CTranslate2 backend on a model folder it must not write to."""
     pytest.importorskip("ctranslate2")
     ids = awkward_inputs(tmp_path / "in")
     (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
     with open(tmp_path / "in" / "records.jsonl", "a", encoding="utf-8") as fh:
         fh.write("{not json\n")
+        fh.write('{"id": "surrogate\\ud800", "text": "Xin chào."}\n')  # valid JSON, no Unicode
     model = Path(shutil.copytree(tiny_marian, tmp_path / "installed" / "marian"))
     for item in (model, *model.iterdir()):
         item.chmod(0o555 if item.is_dir() else 0o444)
@@ -185,9 +186,10 @@ def test_awkward_folder_with_a_read_only_model(tmp_path: Path, tiny_marian: Path
     errors = [line for line in result.stderr.splitlines() if line.startswith("vien: error:")]
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert len(errors) == 2
+    assert len(errors) == 3
     assert any("empty.txt: no text" in line for line in errors)
     assert any("records.jsonl:6: not valid JSON" in line for line in errors)
+    assert any("records.jsonl:7: not valid Unicode" in line for line in errors)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["documents"]) == sorted(ids)
     assert manifest["counts"]["processed"] == len(ids)

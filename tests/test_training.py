@@ -265,3 +265,103 @@ def test_cli_training_override_error_is_one_line(tmp_path: Path):
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.stderr.startswith("vien: error: --set 'nodots'")
+
+
+def test_recipe_runs_forward_backward_backtranslation_and_final(mt_corpus: Path, tmp_path: Path):
+    """The GPU recipe's four steps, end to end on a tiny config (CPU, seconds)."""
+    import yaml
+
+    from pipeline.protect.placeholders import BACK_TRANSLATION_TAG
+    from pipeline.training.steps import run_recipe
+
+    mono = tmp_path / "mono.en"
+    _write(mono, [f"The people of Hanoi saw {n} new houses this year ." for n in range(12)])
+    data = {
+        "data.evbnews": str(mt_corpus / "evbnews"),
+        "data.manythings": str(mt_corpus / "manythings"),
+        "data.wiktionary": None,
+        "data.dev_sets": {"wmt24pp": {"prefix": str(mt_corpus / "wmt")}},
+        "data.placeholder_rate": 0.5,
+    }
+    tiny = str(CONFIGS / "train-translate-tiny.yaml")
+    bt_config = tmp_path / "bt.yaml"
+    bt_config.write_text(
+        yaml.safe_dump(
+            {
+                "model": str(tmp_path / "backward"),
+                "inputs": [str(mono)],
+                "output": str(tmp_path / "bt.tsv"),
+                "max_sentences": 10,
+                "backend": "transformers",
+                "device": "cpu",
+                "num_beams": 1,
+                "chunk": 4,
+                "max_new_tokens": 12,
+            }
+        ),
+        encoding="utf-8",
+    )
+    recipe = tmp_path / "recipe.yaml"
+    steps = [
+        {"run": "translate", "config": tiny,
+         "set": {**data, "output_dir": str(tmp_path / "forward"),
+                 "work_dir": str(tmp_path / "work/forward")},
+         "skip_if_exists": str(tmp_path / "work/forward/training_report.json")},
+        {"run": "translate", "config": tiny,
+         "set": {**data, "data.direction": "en-vi", "output_dir": str(tmp_path / "backward"),
+                 "work_dir": str(tmp_path / "work/backward")}},
+        {"run": "backtranslate", "config": str(bt_config)},
+        {"run": "translate", "config": tiny,
+         "set": {**data, "data.synthetic": [str(tmp_path / "bt.tsv")],
+                 "train.init_from": str(tmp_path / "forward"),
+                 "output_dir": str(tmp_path / "final"), "work_dir": str(tmp_path / "work/final")}},
+    ]  # fmt: skip
+    recipe.write_text(yaml.safe_dump({"steps": steps}), encoding="utf-8")
+
+    report = run_recipe(recipe)
+
+    forward, backward, bt, final = report["steps"]
+    backward_tokenizer = json.loads((tmp_path / "backward/tokenizer_config.json").read_text())
+    assert (backward_tokenizer["source_lang"], backward_tokenizer["target_lang"]) == ("en", "vi")
+    assert bt["written"] == 10
+    lines = (tmp_path / "bt.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 10 and all(line.count("\t") == 1 for line in lines)
+    # A random tiny model may say nothing; empty outputs are kept in the file (resume counts
+    # its lines) but not trained on.
+    assert final["sources"]["synthetic"] == sum(bool(line.split("\t")[0]) for line in lines)
+    assert final["loop"]["steps"] == 6
+    _assert_generates(tmp_path / "final", ["Tôi yêu Hà Nội."])
+    # Placeholders and the back-translation tag are single pieces of the vocabulary.
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tmp_path / "final"), local_files_only=True)
+    for token in ("\uff5f1\uff60", "\uff5f16\uff60", BACK_TRANSLATION_TAG):
+        ids = tokenizer(f"có {token} người", add_special_tokens=False)["input_ids"]
+        assert token in tokenizer.convert_ids_to_tokens(ids), token
+
+    # Rerun: the finished forward step is skipped, back-translation has nothing left to do.
+    again = run_recipe(recipe)
+    assert again["steps"][0]["skipped"] is True
+    assert again["steps"][2]["written"] == 0
+
+
+def test_synthetic_pairs_are_tagged_and_counted(mt_corpus: Path, tmp_path: Path):
+    from pipeline.protect.placeholders import BACK_TRANSLATION_TAG
+    from pipeline.training.data import load_parallel
+
+    synthetic = tmp_path / "bt.tsv"
+    _write(
+        synthetic, ["Người dân Hà Nội.\tThe people of Hanoi.", "\tAn empty output.", "Nhà\tA house"]
+    )
+    config = load_config(
+        CONFIGS / "train-translate-tiny.yaml",
+        TranslationConfig,
+        {"data.evbnews": str(mt_corpus / "evbnews"), "data.manythings": None,
+         "data.wiktionary": None, "data.synthetic": [str(synthetic)], "data.dev_sets": {}},
+    )  # fmt: skip
+    splits = load_parallel(config.data, seed=1)
+    assert splits.sources["synthetic"] == 2
+    assert splits.train[-2:] == [
+        (f"{BACK_TRANSLATION_TAG} Người dân Hà Nội.", "The people of Hanoi."),
+        (f"{BACK_TRANSLATION_TAG} Nhà", "A house"),
+    ]

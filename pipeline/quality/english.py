@@ -242,3 +242,53 @@ def _decimal(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+EN_CURRENCY_AFTER = re.compile(r"\s*(?:dong|đồng|VND)\b", re.IGNORECASE)
+EN_CURRENCY_BEFORE = re.compile(r"(?:VND|VNĐ)\s*$")
+
+
+def english_spans(text: str) -> list[tuple[int, int, set[Value]]]:
+    """Where an English text states a number, date or time written with digits, and its values.
+
+    Numbers take their scale word and a đồng label with them ("1.5 million",
+    "8,500,000 dong", "VND 2 billion"), so a span is the whole written amount.
+    Spans do not overlap; dates and times win over the numbers inside them.
+    """
+    spans: list[tuple[int, int, set[Value]]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, values: set[Value]) -> None:
+        if values and not any(start < e and s < end for s, e in taken):
+            spans.append((start, end, values))
+            taken.append((start, end))
+
+    for match in _EN_MONTH_DAY.finditer(text):
+        add(match.start(), match.end(), {("date", MONTHS[match.group(1).lower()], int(match[2]))})
+    for match in _EN_DAY_MONTH.finditer(text):
+        add(match.start(), match.end(), {("date", MONTHS[match.group(2).lower()], int(match[1]))})
+    for match in _EN_TIME.finditer(text):
+        if (match.group(2) and ":" in match.group()) or match.group(3):
+            add(match.start(), match.end(), _english_times(match))
+    for match in _EN_NUMBER.finditer(text):
+        number = _decimal(
+            match["int"].replace(",", "") + (f".{match['frac']}" if match["frac"] else "")
+        )
+        if number is None:
+            continue
+        values: set[Value] = {("n", number.normalize())}
+        start, end = match.start(), match.end()
+        scale = _EN_SCALE.match(text, end)
+        unit = match["unit"] or (scale.group(1) if scale else None)
+        if unit:
+            values.add(("n", (number * EN_SCALES[unit.lower()]).normalize()))
+            end = scale.end() if scale and not match["unit"] else end
+        money = EN_CURRENCY_AFTER.match(text, end)
+        if money:
+            end = money.end()
+        before = EN_CURRENCY_BEFORE.search(text[max(0, start - 6) : start])
+        if before:
+            start -= len(text[max(0, start - 6) : start]) - before.start()
+        add(start, end, values)
+    spans.sort()
+    return spans

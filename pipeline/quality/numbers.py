@@ -141,19 +141,41 @@ def expectations(source: str, *, currency: Currency = "dong") -> list[Expectatio
     Returns:
         One expectation per number, date, month, time, amount and name.
     """
-    found: list[tuple[int, Expectation]] = []
+    return [item for span in find_spans(source, currency=currency) for item in span.items]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where in a Vietnamese sentence something to carry stands, and what it is.
+
+    ``items`` has one expectation, or two when a date or month also states a
+    year ("6/3/2024" is a date and the number 2024).
+    """
+
+    start: int
+    end: int
+    items: tuple[Expectation, ...]
+
+
+def find_spans(source: str, *, currency: Currency = "dong") -> list[Span]:
+    """The spans of ``source`` that hold numbers, dates, times, amounts and names, in order.
+
+    Spans never overlap: times are read first, then dates, months and names,
+    and each pass blanks out what it found before plain numbers are read.
+    """
+    found: list[Span] = []
     text = source
     for finder in (_times, _dates, _months, _names):
-        # Blank out what each pass found, so later passes do not read it again.
         chars = list(text)
         for start, end, items in finder(text):
-            found.extend((start, item) for item in items)
+            found.append(Span(start, end, tuple(items)))
             chars[start:end] = " " * (end - start)
         text = "".join(chars)
     for match in _VI_NUMBER.finditer(text):
-        found.append((match.start(), _vi_number_item(text, match, currency)))
-    found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found]
+        item, end = _vi_number_item(text, match, currency)
+        found.append(Span(match.start(), end, (item,)))
+    found.sort(key=lambda span: span.start)
+    return found
 
 
 Found = list[tuple[int, int, list[Expectation]]]
@@ -214,7 +236,10 @@ def _months(text: str) -> Found:
     return spans
 
 
-def _vi_number_item(text: str, match: re.Match[str], currency: Currency) -> Expectation:
+def _vi_number_item(
+    text: str, match: re.Match[str], currency: Currency
+) -> tuple[Expectation, int]:
+    """The expectation of a number (with its scale word and currency), and where it ends."""
     whole = match["int"].replace(".", "")
     values = set()
     if match["frac"] is not None:
@@ -239,14 +264,16 @@ def _vi_number_item(text: str, match: re.Match[str], currency: Currency) -> Expe
     if money:
         expected = _english_number(value)
         expected = f"{expected} dong" if currency == "dong" else f"VND {expected}"
-        return Expectation(
+        shown = text[match.start() : money.end()].rstrip()
+        amount = Expectation(
             "amount",
-            text[match.start() : money.end()].strip(),
+            shown.strip(),
             expected,
             frozenset(("n", v.normalize()) for v in values),
             label=currency,
         )
-    return _number_item(shown, *values)
+        return amount, match.start() + len(shown)
+    return _number_item(shown, *values), end
 
 
 def _number_item(shown: str, *values: Decimal) -> Expectation:

@@ -10,9 +10,11 @@ import logging
 import random
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.protect.placeholders import BACK_TRANSLATION_TAG
 from pipeline.training.detok import detokenize, unescape_iwslt
 from pipeline.training.settings import DevSet, TranslationData
 
@@ -89,6 +91,16 @@ def read_dev_set(dev: DevSet) -> list[Pair]:
     return [(clean(v), clean(e)) for v, e in zip(vi, en, strict=True)]
 
 
+def read_synthetic(path: Path) -> list[Pair]:
+    """Read a back-translation file: Vietnamese (machine output) TAB English, one pair a line."""
+    pairs = []
+    for line in read_lines(path):
+        vi, sep, en = line.partition("\t")
+        if sep and vi.strip() and en.strip():
+            pairs.append((nfc(vi), nfc(en)))
+    return pairs
+
+
 def split_documents(
     docs: dict[str, list[Pair]], n_valid: int, n_test: int, seed: int
 ) -> tuple[list[Pair], list[Pair], list[Pair]]:
@@ -127,6 +139,22 @@ def load_parallel(data: TranslationData, seed: int) -> ParallelSplits:
         extra = read_wiktionary(data.wiktionary)
         sources["wiktionary"] = len(extra)
         train += extra
+    # extra.py reads with this module's helpers, so it is imported here, not at the top.
+    from pipeline.training.extra import clean_pairs, read_extra
+
+    for path in data.extra:
+        extra = read_extra(path)
+        sources[path.stem] = len(extra)
+        train += extra
+    for path in data.synthetic:
+        extra = [(f"{BACK_TRANSLATION_TAG} {vi}", en) for vi, en in read_synthetic(path)]
+        sources["synthetic"] = sources.get("synthetic", 0) + len(extra)
+        train += extra
+    if data.clean:
+        dropped: Counter = Counter()
+        train = clean_pairs(train, dropped)
+        valid = clean_pairs(valid, Counter())
+        sources.update({f"dropped_{reason}": n for reason, n in sorted(dropped.items())})
     dev = {name: read_dev_set(d) for name, d in data.dev_sets.items()}
     logger.info("parallel data: %s train, %d valid, %d test", sources, len(valid), len(test))
     return ParallelSplits(train, valid, test, dev, sources)

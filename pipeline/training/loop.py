@@ -12,7 +12,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.training.settings import TrainSettings
@@ -119,7 +119,8 @@ def validation_loss(model, examples: Sequence[Example], settings: TrainSettings)
         for idx in make_batches(examples, settings.batch_tokens, random.Random(0)):
             batch = collate([examples[i] for i in idx], settings.device)
             n = int((batch["labels"] != IGNORE_INDEX).sum())
-            total += float(batch_loss(model, batch, 0.0)) * n
+            with autocast(settings.device, resolve_precision(settings.precision, settings.device)):
+                total += float(batch_loss(model, batch, 0.0)) * n
             count += n
     model.train()
     return total / count
@@ -177,8 +178,40 @@ def train_loop(
     return _Run(model, valid, settings, checkpoint_dir).train(encode_epoch)
 
 
+STATE_FILE = "state.pt"
+
+
+def resolve_precision(precision: str, device: str) -> str:
+    """``auto`` -> bf16 where the hardware multiplies bf16 natively (CUDA, AVX512-BF16, AMX)."""
+    if precision != "auto":
+        return precision
+    if device.startswith("cuda"):
+        return "bf16"
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8").split()
+    except OSError:
+        return "fp32"
+    return "bf16" if {"avx512_bf16", "amx_bf16"} & set(flags) else "fp32"
+
+
+def autocast(device: str, precision: str):
+    """The autocast context of a forward pass (a no-op context for fp32)."""
+    import contextlib
+
+    import torch
+
+    if precision != "bf16":
+        return contextlib.nullcontext()
+    return torch.autocast(device.split(":")[0], dtype=torch.bfloat16)
+
+
 class _Run:
-    """State of one training run: the model, its optimizer, checkpoints and report."""
+    """State of one training run: the model, its optimizer, checkpoints, data position, report.
+
+    The whole state is saved next to the checkpoints every ``save_every`` steps,
+    so a run that is stopped (end of a session, a kill) continues where it was:
+    same step, optimizer moments, epoch, batch and clock.
+    """
 
     def __init__(self, model, valid: Sequence[Example], settings: TrainSettings, ckpt: Path):
         import torch
@@ -188,6 +221,7 @@ class _Run:
         self.model = model.to(settings.device).train()
         self.valid = valid
         self.settings = settings
+        self.precision = resolve_precision(settings.precision, settings.device)
         self.checkpoint_dir = ckpt
         self.optimizer = torch.optim.AdamW(
             model.parameters(),
@@ -198,34 +232,44 @@ class _Run:
         )
         self.saved: list[tuple[int, Path]] = []
         self.report = LoopReport()
+        self.epoch, self.batch_index = 0, 0
+        self.elapsed_before = 0.0
         self.start = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds of training so far, earlier sessions of a resumed run included."""
+        return self.elapsed_before + time.monotonic() - self.start
 
     def train(self, encode_epoch: Callable[[int], list[Example]]) -> LoopReport:
         """Run epochs until a budget runs out, then pick final or averaged weights."""
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
-        rng = random.Random(self.settings.seed)
+        if self.settings.resume:
+            self._load_state()
         self.start = time.monotonic()
-        epoch = 0
+        logger.info("training in %s with %d threads", self.precision, self.settings.torch_threads)
         while not self.report.stop_reason:
-            examples = encode_epoch(epoch)
+            examples = encode_epoch(self.epoch)
+            rng = random.Random(self.settings.seed * 100_003 + self.epoch)
             batches = make_batches(examples, self.settings.batch_tokens, rng)
-            for n_batch, idx in enumerate(batches):
+            while self.batch_index < len(batches):
                 if self._should_stop():
-                    self.report.epochs = epoch + n_batch / len(batches)
                     break
-                self._step([examples[i] for i in idx])
-            else:
-                epoch += 1
-                self.report.epochs = epoch
-        self.report.minutes = (time.monotonic() - self.start) / 60
-        self.report.tokens_per_second = self.report.tokens / max(self.report.minutes * 60, 1e-9)
+                self._step([examples[i] for i in batches[self.batch_index]])
+                self.batch_index += 1
+                if self.report.steps % self.settings.save_every == 0:
+                    self._save()
+            self.report.epochs = self.epoch + self.batch_index / len(batches)
+            if self.batch_index >= len(batches):
+                self.epoch, self.batch_index = self.epoch + 1, 0
+        self.report.minutes = self.elapsed() / 60
+        self.report.tokens_per_second = self.report.tokens / max(self.elapsed(), 1e-9)
         self._finish()
         return self.report
 
     def _should_stop(self) -> bool:
         if self.report.steps >= self.settings.max_steps:
             self.report.stop_reason = "max_steps"
-        elif time.monotonic() - self.start >= self.settings.max_minutes * 60:
+        elif self.elapsed() >= self.settings.max_minutes * 60:
             self.report.stop_reason = "max_minutes"
         return bool(self.report.stop_reason)
 
@@ -234,13 +278,14 @@ class _Run:
 
         settings, report = self.settings, self.report
         report.steps += 1
-        elapsed = time.monotonic() - self.start
+        elapsed = self.elapsed()
         progress = max(report.steps / settings.max_steps, elapsed / (settings.max_minutes * 60))
         lr = learning_rate(settings, report.steps, progress)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         batch = collate(examples, settings.device)
-        loss = batch_loss(self.model, batch, settings.label_smoothing)
+        with autocast(settings.device, self.precision):
+            loss = batch_loss(self.model, batch, settings.label_smoothing)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), settings.clip_norm)
@@ -248,20 +293,62 @@ class _Run:
         report.tokens += int(batch["attention_mask"].sum()) + int((batch["labels"] >= 0).sum())
         if report.steps % settings.log_every == 0:
             logger.info(
-                "step %d loss %.3f lr %.2e tok/s %.0f min %.1f",
-                report.steps, loss.item(), lr, report.tokens / elapsed, elapsed / 60,
+                "step %d epoch %d loss %.3f lr %.2e tok/s %.0f min %.1f",
+                report.steps, self.epoch, loss.item(), lr, report.tokens / elapsed, elapsed / 60,
             )  # fmt: skip
         if report.steps % settings.valid_every == 0:
             report.valid_history.append((report.steps, self._valid_loss()))
             logger.info("step %d valid loss %.3f", report.steps, report.valid_history[-1][1])
-        if report.steps % settings.save_every == 0:
-            self._save()
+
+    def _save_state(self) -> None:
+        """Write everything a resumed run needs, atomically (a kill mid-write keeps the old one)."""
+        import torch
+
+        state = {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+            "epoch": self.epoch,
+            "batch_index": self.batch_index,
+            "elapsed": self.elapsed(),
+            "report": asdict(self.report),
+            "saved": [(step, str(path)) for step, path in self.saved],
+        }
+        path = self.checkpoint_dir / STATE_FILE
+        tmp = path.with_suffix(".tmp")
+        torch.save(state, tmp)
+        tmp.replace(path)
+
+    def _load_state(self) -> None:
+        import torch
+
+        path = self.checkpoint_dir / STATE_FILE
+        if not path.exists():
+            return
+        state = torch.load(path, map_location=self.settings.device, weights_only=False)
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        torch.set_rng_state(state["torch_rng"])
+        self.epoch, self.batch_index = state["epoch"], state["batch_index"]
+        self.elapsed_before = state["elapsed"]
+        finished = LoopReport(**state["report"])
+        # Counters carry on; how the last stop ended does not (a larger budget continues).
+        self.report = LoopReport(
+            steps=finished.steps,
+            tokens=finished.tokens,
+            valid_history=[tuple(v) for v in finished.valid_history],
+        )
+        self.saved = [(step, Path(p)) for step, p in state["saved"]]
+        logger.info(
+            "resumed at step %d (epoch %d, batch %d, %.1f min)",
+            self.report.steps, self.epoch, self.batch_index, self.elapsed_before / 60,
+        )  # fmt: skip
 
     def _valid_loss(self) -> float:
         return validation_loss(self.model, self.valid, self.settings)
 
     def _save(self) -> None:
-        """Write a checkpoint and delete those too old to be averaged."""
+        """Write a checkpoint, delete those too old to be averaged, and save the run's state."""
         import torch
 
         path = self.checkpoint_dir / f"step-{self.report.steps}.pt"
@@ -269,6 +356,7 @@ class _Run:
         self.saved.append((self.report.steps, path))
         while len(self.saved) > self.settings.average_last:
             self.saved.pop(0)[1].unlink(missing_ok=True)
+        self._save_state()
 
     def _finish(self) -> None:
         """Average the last saves; keep them only if they beat the final weights on validation."""

@@ -33,13 +33,19 @@ REPORT_FILE = "training_report.json"
 
 @dataclass
 class Seq2SeqData:
-    """Texts for one model: (source, target) pairs and the text the vocabulary learns from."""
+    """Texts for one model: (source, target) pairs and the text the vocabulary learns from.
+
+    ``user_symbols`` become single vocabulary pieces; ``epoch_train``, when set,
+    gives each epoch's training pairs (e.g. with placeholders drawn anew).
+    """
 
     train: Sequence[tuple[str, str]]
     valid: Sequence[tuple[str, str]]
     vocab_texts: Callable[[], list[str]]
     source_lang: str
     target_lang: str
+    user_symbols: Sequence[str] = ()
+    epoch_train: Callable[[int], Sequence[tuple[str, str]]] | None = None
 
 
 def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
@@ -61,9 +67,16 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
         spm_file = config.work_dir / "spm" / "continued.spm"
         spm_file.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(init_from / "source.spm", spm_file)
+    elif config.train.resume and (config.work_dir / "spm.model").exists():
+        spm_file = config.work_dir / "spm.model"  # a resumed run keeps its vocabulary
+        logger.info("reusing the vocabulary of the run in %s", config.work_dir)
     else:
         spm_file = train_spm(
-            data.vocab_texts(), config.vocab, config.work_dir / "spm", config.train.seed
+            data.vocab_texts(),
+            config.vocab,
+            config.work_dir / "spm",
+            config.train.seed,
+            data.user_symbols,
         )
     sp = load_spm(spm_file)
     seed_sampling(config.train.seed)
@@ -74,9 +87,10 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
     valid = encode_pairs(sp, list(data.valid), **limits)
 
     def encode_epoch(epoch: int) -> list[Example]:
-        if settings.subword_alpha <= 0:
+        if settings.subword_alpha <= 0 and data.epoch_train is None:
             return fixed
-        return encode_pairs(sp, list(data.train), alpha=settings.subword_alpha, **limits)
+        pairs = list(data.train if data.epoch_train is None else data.epoch_train(epoch))
+        return encode_pairs(sp, pairs, alpha=settings.subword_alpha, **limits)
 
     model = build_model(config.model, sp.get_piece_size())
     if init_from is not None:
@@ -115,8 +129,12 @@ def _load_weights(model, model_dir: Path) -> None:
     logger.info("continuing from %s", model_dir)
 
 
-def write_report(report: dict, model_dir: Path) -> Path:
-    """Write the report as ``training_report.json`` next to the model (the card cites it)."""
-    path = model_dir / REPORT_FILE
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+def write_report(report: dict, *dirs: Path) -> None:
+    """Write the report as ``training_report.json`` next to the model (the card cites it).
+
+    A copy in the run's work folder marks the run as finished for ``vien train recipe``.
+    """
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    for folder in dirs:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / REPORT_FILE).write_text(text, encoding="utf-8")

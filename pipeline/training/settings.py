@@ -49,9 +49,21 @@ class TrainSettings(_Strict):
 
     seed: int = Field(1, description="Seed of torch, batching and data splits.")
     torch_threads: int = Field(1, ge=1, description="Intra-op CPU threads.")
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        "auto",
+        description="Matmul precision of forward and backward passes: bf16 autocast (weights "
+        "and optimizer stay fp32); auto picks bf16 on CUDA and on CPUs with AVX512-BF16 or AMX.",
+    )
+    resume: bool = Field(
+        True,
+        description="Continue from work_dir's saved training state (weights, optimizer, data "
+        "position, step, clock) when one exists for this config.",
+    )
     device: str = Field("cpu", description="torch device, e.g. cpu or cuda.")
     max_steps: int = Field(100_000, ge=1, description="Stop after this many updates.")
-    max_minutes: float = Field(60.0, gt=0, description="Stop after this much loop wall-clock.")
+    max_minutes: float = Field(
+        60.0, gt=0, description="Stop after this much loop wall-clock (summed over resumes)."
+    )
     batch_tokens: int = Field(4096, description="Padded source+target tokens per batch.")
     max_source_tokens: int = Field(128, description="Longer sources are truncated.")
     max_target_tokens: int = Field(128, description="Longer targets are truncated.")
@@ -107,6 +119,26 @@ class TranslationData(_Strict):
     evbnews: Path = Field(description="EVBNews prefix (.vi, .en, .ids).")
     manythings: Path | None = Field(None, description="manythings prefix (.vie, .eng).")
     wiktionary: Path | None = Field(None, description="English TAB Vietnamese word list.")
+    extra: list[Path] = Field(
+        default_factory=list, description="More English TAB Vietnamese files (data/mt/extra)."
+    )
+    synthetic: list[Path] = Field(
+        default_factory=list,
+        description="Back-translated Vietnamese TAB English files (`vien train backtranslate`): "
+        "the Vietnamese side is machine output; it is tagged for the model (tagged BT).",
+    )
+    direction: Literal["vi-en", "en-vi"] = Field(
+        "vi-en", description="en-vi trains the backward model that back-translation needs."
+    )
+    clean: bool = Field(
+        False, description="Drop training pairs with absurd length, wrong language or numbers "
+        "that disagree (counted in the report); held-out sets are never filtered.",
+    )
+    placeholder_rate: float = Field(
+        0.0, ge=0, le=1,
+        description="Share of the spans stated on both sides of a pair (numbers, dates, names) "
+        "replaced by a shared placeholder token, drawn anew each epoch; 0 disables.",
+    )
     valid_docs: int = Field(50, description="EVBNews documents held out for validation.")
     test_docs: int = Field(60, description="EVBNews documents held out for testing.")
     dev_sets: dict[str, DevSet] = Field(default_factory=dict, description="Extra scored sets.")

@@ -59,7 +59,7 @@ def train_summarization(config_path: Path, *, overrides: dict[str, Any] | None =
     t1 = time.monotonic()
     report["scores"] = score_summaries(config, scored)
     report["timings"]["eval_minutes"] = (time.monotonic() - t1) / 60
-    write_report(report, config.output_dir)
+    write_report(report, config.output_dir, config.work_dir)
     return report
 
 

@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.protect.placeholders import BACK_TRANSLATION_TAG, all_placeholders
 from pipeline.training.data import Pair, load_parallel
 from pipeline.training.marian import generate_texts, load_model_dir
+from pipeline.training.masking import PairMasker
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
 from pipeline.training.scoring import translation_scores
 from pipeline.training.settings import EvalSettings, TranslationConfig, load_config
@@ -24,7 +26,10 @@ TEST_SET = "evbnews_test"
 
 
 def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = None) -> dict:
-    """Train, save and score the vi->en model described by a config file.
+    """Train, save and score the translation model described by a config file.
+
+    The model is vi->en, or en->vi with ``data.direction: en-vi`` (the backward
+    model of back-translation); held-out sets are scored in its direction.
 
     Args:
         config_path: a ``configs/train-translate*.yaml`` file.
@@ -43,24 +48,38 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
     t0 = time.monotonic()
     splits = load_parallel(config.data, config.train.seed)
     prep_minutes = (time.monotonic() - t0) / 60
+    rate, seed = config.data.placeholder_rate, config.train.seed
+    backward = config.data.direction == "en-vi"
+    masker = PairMasker(splits.train, rate, seed) if rate > 0 else None
+    valid = PairMasker(splits.valid, rate, seed).epoch(0) if rate > 0 else splits.valid
     data = Seq2SeqData(
-        train=splits.train,
-        valid=splits.valid,
+        train=orient(splits.train, backward),
+        valid=orient(valid, backward),
         vocab_texts=lambda: [text for pair in splits.train for text in pair],
-        source_lang="vi",
-        target_lang="en",
+        source_lang="en" if backward else "vi",
+        target_lang="vi" if backward else "en",
+        user_symbols=[*all_placeholders(), BACK_TRANSLATION_TAG],
+        epoch_train=(lambda epoch: orient(masker.epoch(epoch), backward)) if masker else None,
     )
     report = fit_seq2seq(config, data)
     report["timings"]["prep_minutes"] = prep_minutes
     report["sources"] = splits.sources
     t1 = time.monotonic()
-    sets = {TEST_SET: splits.test, **splits.dev}
+    sets = {
+        name: orient(pairs, backward)
+        for name, pairs in {TEST_SET: splits.test, **splits.dev}.items()
+    }
     report["scores"] = score_model_dir(
         config.output_dir, sets, config.eval, config.model.max_positions
     )
     report["timings"]["eval_minutes"] = (time.monotonic() - t1) / 60
-    write_report(report, config.output_dir)
+    write_report(report, config.output_dir, config.work_dir)
     return report
+
+
+def orient(pairs: list[Pair], backward: bool) -> list[Pair]:
+    """(vi, en) pairs as (source, target) of the model: swapped for the en->vi model."""
+    return [(en, vi) for vi, en in pairs] if backward else pairs
 
 
 def score_model_dir(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.training.settings import VocabSettings
@@ -20,7 +20,13 @@ PAD_ID, EOS_ID, UNK_ID = 0, 1, 2
 SPECIAL_PIECES = {"pad": "<pad>", "eos": "</s>", "unk": "<unk>"}
 
 
-def train_spm(texts: Iterable[str], settings: VocabSettings, prefix: Path, seed: int) -> Path:
+def train_spm(
+    texts: Iterable[str],
+    settings: VocabSettings,
+    prefix: Path,
+    seed: int,
+    user_symbols: Sequence[str] = (),
+) -> Path:
     """Train a unigram sentencepiece model on ``texts`` and return the ``.model`` path.
 
     Args:
@@ -28,6 +34,7 @@ def train_spm(texts: Iterable[str], settings: VocabSettings, prefix: Path, seed:
         settings: vocabulary size, coverage and sample size.
         prefix: output path without suffix (``prefix.model`` is written).
         seed: decides which sentences are sampled when there are too many.
+        user_symbols: strings that must each be one piece (placeholder tokens).
 
     Returns:
         The path of the trained model.
@@ -57,6 +64,7 @@ def train_spm(texts: Iterable[str], settings: VocabSettings, prefix: Path, seed:
         # Digits one by one: numbers are copied more reliably than as learned chunks.
         split_digits=True,
         byte_fallback=False,
+        user_defined_symbols=list(user_symbols),
         num_threads=1,
         minloglevel=2,
     )

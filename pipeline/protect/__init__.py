@@ -1,0 +1,1 @@
+"""Protected spans: text the model must carry unchanged (numbers, names, glossary terms)."""

@@ -127,18 +127,20 @@ def run_batch(docs: list[Document], stage: str, fn: Callable[[list[Document]], N
         for i, doc in enumerate(live):
             error = guarded(doc, stage, lambda d=doc: fn([d]), logged=e)
             if error is not None and is_memory_error(error):
-                _fail_out_of_memory(live[i + 1 :], stage, error)
+                _fail_out_of_memory(live[i + 1 :], stage, error, logged=True)
                 return
 
 
-def _fail_out_of_memory(docs: list[Document], stage: str, error: BaseException) -> None:
+def _fail_out_of_memory(
+    docs: list[Document], stage: str, error: BaseException, *, logged: bool = False
+) -> None:
     if docs:
         logger.warning(
             "out of memory in %s; %d documents fail without a retry one by one "
             "(lower run.batch_docs or the model's batch_tokens)",
             stage,
             len(docs),
-            exc_info=error,
+            exc_info=None if logged else error,
         )
     failure = StageFailure(stage, error)
     for doc in docs:

@@ -220,7 +220,7 @@ RENDERINGS = [
     ("decimal", "tăng 2,5%", "dong", ["2.5"]),
     ("amount-dong", "giá 8.500.000 đồng", "dong", ["8,500,000 dong"]),
     ("amount-vnd", "giá 8.500.000 đ", "VND", ["VND 8,500,000"]),
-    ("amount-scaled", "2,5 triệu đồng", "dong", ["2,500,000 dong"]),
+    ("amount-scaled", "2,5 triệu đồng", "dong", ["2.5 million dong"]),
     ("date", "ngày 6/3", "dong", ["March 6"]),
     ("date-year", "ngày 25/6/2024", "dong", ["June 25", "2024"]),
     ("time", "lúc 7h30", "dong", ["7:30"]),

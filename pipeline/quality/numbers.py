@@ -27,6 +27,7 @@ from pipeline.text.syllables import is_syllable
 Currency = Literal["dong", "VND"]
 
 VI_SCALES = {"trăm": 100, "nghìn": 1_000, "ngàn": 1_000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
+EN_SCALE_WORDS = {10**6: "million", 10**9: "billion", 10**12: "trillion"}
 
 
 def _words(text: str) -> list[str]:
@@ -252,18 +253,18 @@ def _vi_number_item(
         values.add(Decimal(whole))
     end = match.end()
     scale = _VI_SCALE.match(text, end)
+    english = _english_number(min(values))
     if scale:
         factor = 1
         for word in scale.group(1).lower().split():
             factor *= VI_SCALES[word]
+        english = _english_scaled(min(values), factor)
         values = {v * factor for v in values}
         end = scale.end()
     shown = text[match.start() : end]
     money = _VI_CURRENCY.match(text, end)
-    value = min(values)
     if money:
-        expected = _english_number(value)
-        expected = f"{expected} dong" if currency == "dong" else f"VND {expected}"
+        expected = f"{english} dong" if currency == "dong" else f"VND {english}"
         shown = text[match.start() : money.end()].rstrip()
         amount = Expectation(
             "amount",
@@ -273,7 +274,10 @@ def _vi_number_item(
             label=currency,
         )
         return amount, match.start() + len(shown)
-    return _number_item(shown, *values), end
+    item = _number_item(shown, *values)
+    if scale:
+        item = Expectation(item.kind, item.source, english, item.accepted)
+    return item, end
 
 
 def _number_item(shown: str, *values: Decimal) -> Expectation:
@@ -322,6 +326,18 @@ def _names(text: str) -> Found:
         if camel or digits or ((acronym or foreign) and not shouting):
             spans.append((match.start(), match.end(), [_name_item(token)]))
     return spans
+
+
+def _english_scaled(base: Decimal, factor: int) -> str:
+    """English keeps large scale words and writes out thousands.
+
+    "1,5 triệu" is "1.5 million", "21.500 tỷ" is "21.5 trillion", "300 nghìn" is "300,000".
+    """
+    if factor not in EN_SCALE_WORDS:
+        return _english_number(base * factor)
+    while base >= 1000 and factor * 1000 in EN_SCALE_WORDS:
+        base, factor = base / 1000, factor * 1000
+    return f"{_english_number(base)} {EN_SCALE_WORDS[factor]}"
 
 
 def _english_number(value: Decimal) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from pipeline.protect.names import ascii_fold
 from pipeline.protect.placeholders import MAX_PLACEHOLDERS, placeholder
 from pipeline.quality.english import english_spans
 from pipeline.quality.numbers import find_spans
@@ -27,12 +27,6 @@ class Match:
 
     vi: tuple[int, int]
     en: tuple[int, int]
-
-
-def ascii_fold(text: str) -> str:
-    """Vietnamese without diacritics, as international wires write names: "Đà Nẵng" -> "Da Nang"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def find_matches(vi: str, en: str) -> list[Match]:

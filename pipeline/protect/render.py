@@ -1,0 +1,63 @@
+"""English renderings of what ``pipeline.quality.numbers`` reads in a Vietnamese sentence.
+
+The number reader already knows each value and its preferred English form
+("1.700" is "1,700", "8.500.000 đồng" is "8,500,000 dong"); this module adds
+the choices a user makes (the date style) and those that need the words
+around a span ("12 giờ tới" is twelve hours, "12 giờ trưa" is noon).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pipeline.quality.english import MONTH_NAMES
+from pipeline.quality.numbers import Expectation
+
+DateStyle = Literal["month_day", "day_month"]
+
+# "N giờ" is a clock time when a part of the day follows or a time preposition
+# comes before; otherwise it is a number of hours ("trong 12 giờ tới").
+_DAY_PART_AFTER = re.compile(
+    r"\s*(?:[-–,]\s*)?(?:sáng|chiều|tối|trưa|đêm|khuya|ngày|hôm|cùng ngày|rạng sáng)(?!\w)",
+    re.IGNORECASE,
+)
+_TIME_WORD_BEFORE = re.compile(r"(?<!\w)(?:lúc|từ|đến|tới|vào|trước)\s+$", re.IGNORECASE)
+_DURATION_AFTER = re.compile(r"\s*(?:tới|qua|liền|nữa|đồng hồ)(?!\w)", re.IGNORECASE)
+_WHOLE_HOUR = re.compile(r"([0-9]{1,2})\s*giờ", re.IGNORECASE)
+
+
+def render_items(items: tuple[Expectation, ...], date_style: DateStyle) -> str:
+    """The English of one span's expectations: a value, or a date or month with its year.
+
+    Latin-script tokens stay as written (a Roman numeral too: "khóa XIII" keeps "XIII").
+    """
+    first = items[0]
+    year = items[1].expected if len(items) > 1 else None
+    if first.kind == "date":
+        _, month, day = next(v for v in first.accepted if v[0] == "date")
+        name = MONTH_NAMES[month - 1]
+        if date_style == "day_month":
+            return f"{day} {name} {year}" if year else f"{day} {name}"
+        return f"{name} {day}, {year}" if year else f"{name} {day}"
+    if first.kind == "month":
+        return f"{first.expected} {year}" if year else first.expected
+    if first.kind == "name" or any(v[0] == "roman" for v in first.accepted):
+        return first.source
+    return first.expected
+
+
+def hours_only(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the digits stand when ``text[start:end]`` ("12 giờ") counts hours, not a clock time.
+
+    Returns:
+        The digits' (start, end), or None when the span is a clock time.
+    """
+    match = _WHOLE_HOUR.fullmatch(text, start, end)
+    if match is None:
+        return None
+    after = _DAY_PART_AFTER.match(text, end)
+    before = _TIME_WORD_BEFORE.search(text[max(0, start - 12) : start])
+    if after or (before and not _DURATION_AFTER.match(text, end)):
+        return None
+    return match.start(1), match.end(1)

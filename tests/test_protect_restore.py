@@ -1,0 +1,96 @@
+"""Placeholders in and English back out; every failure is caught; stitching joins cleanly."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.protect.glossary import Glossary
+from pipeline.protect.spans import SpanFinder, SpanOptions
+from pipeline.protect.stitch import fit, join, pieces, split_edges
+from pipeline.protect.substitute import make_plan, restore, scrub
+
+SOURCE = "Chiều 6/03, Chủ tịch UBND tỉnh Nguyễn Văn Hòa tiếp hơn 1.700 đơn."
+
+
+def plan_of(text: str, mode: str):
+    finder = SpanFinder(SpanOptions(glossary=Glossary.load()))
+    return make_plan(text, finder.find(text), mode)
+
+
+def test_placeholder_plan_numbers_spans_in_order() -> None:
+    plan = plan_of(SOURCE, "placeholder")
+    assert plan.text == "Chiều ｟1｠, ｟2｠ ｟3｠ tiếp hơn ｟4｠ đơn."
+    assert plan.tokens == 4
+
+
+def test_restore_puts_english_back_and_capitalises_an_opening_term() -> None:
+    plan = plan_of(SOURCE, "placeholder")
+    output = "｟2｠ ｟3｠ received more than ｟4｠ petitions on the afternoon of ｟1｠."
+    assert restore(output, plan) == (
+        "Chairman of the provincial People's Committee Nguyen Van Hoa received more than "
+        "1,700 petitions on the afternoon of March 6."
+    )
+
+
+# (id, model output standing for a failure)
+FAILURES = [
+    ("dropped", "｟2｠ ｟3｠ received ｟4｠ petitions."),
+    ("duplicated", "｟2｠ ｟3｠ received ｟4｠ petitions on ｟1｠, ｟1｠."),
+    ("unknown-index", "｟2｠ ｟3｠ received ｟4｠ petitions on ｟1｠ ｟7｠."),
+    ("invented-token", "｟2｠ ｟3｠ received ｟4｠ petitions on ｟1｠ ｟BT｠."),
+]
+
+
+@pytest.mark.parametrize("output", [c[1] for c in FAILURES], ids=[c[0] for c in FAILURES])
+def test_restore_refuses_a_broken_output(output: str) -> None:
+    assert restore(output, plan_of(SOURCE, "placeholder")) is None
+
+
+def test_placeholders_stop_at_sixteen_and_the_rest_go_inline() -> None:
+    text = " ".join(f"{n}.000 người" for n in range(101, 121))
+    plan = plan_of(text, "placeholder")
+    assert plan.tokens == 16
+    assert "｟16｠" in plan.text and "｟17｠" not in plan.text and "117,000" in plan.text
+
+
+def test_inline_plan_writes_english_into_the_source() -> None:
+    plan = plan_of(SOURCE, "inline")
+    assert plan.text == (
+        "Chiều March 6, Chairman of the provincial People's Committee Nguyen Van Hoa tiếp hơn "
+        "1,700 đơn."
+    )
+
+
+def test_inline_restore_accepts_a_copy_and_refuses_a_loss() -> None:
+    plan = plan_of(SOURCE, "inline")
+    good = (
+        "On the afternoon of March 6, Chairman of the provincial People's Committee "
+        "Nguyen Van Hoa received 1,700 petitions."
+    )
+    assert restore(good, plan) == good
+    assert restore(good.replace("1,700", "170"), plan) is None
+
+
+def test_inline_restore_accepts_an_equal_value() -> None:
+    plan = plan_of("Giá 8.500.000 đồng.", "inline")
+    assert restore("The price is 8.5 million dong.", plan) == "The price is 8.5 million dong."
+
+
+def test_scrub_removes_stray_tokens() -> None:
+    assert scrub("A ｟3｠ b ｟BT｠.") == "A b ."
+    assert scrub("no tokens") == "no tokens"
+
+
+def test_stitch_pieces_alternate_text_and_spans() -> None:
+    finder = SpanFinder(SpanOptions(glossary=Glossary.load()))
+    spans = finder.find(SOURCE)
+    parts = pieces(SOURCE, spans)
+    assert [p if isinstance(p, str) else p.en for p in parts][:3] == ["Chiều ", "March 6", ", "]
+
+
+def test_stitch_fit_and_join() -> None:
+    lead, core, trail = split_edges(", tiếp hơn ")
+    assert (lead, core, trail) == (", ", "tiếp hơn", " ")
+    assert fit("Received more than.", core) == "received more than"
+    assert join(["received", "1,700", "petitions", "."]) == "Received 1,700 petitions."
+    assert join(["kontumtv.vn", "– on"], capitalise=False) == "kontumtv.vn – on"

@@ -1,11 +1,15 @@
 """Compare sentence splitters on the gold set and on UD Vietnamese-VTB paragraphs.
 
-Usage: python benchmarks/segmentation.py [--vtb PATH] [--gold PATH]
+Usage: python benchmarks/segmentation.py [--vtb PATH] [--gold PATH] [--errors N]
 
 VTB text is word-tokenized ("Hà Nội , ngày 5 - 3 .", "LBKT"/"RBKT" for
-brackets), so it is first detokenized into the form real news text has. Gold
-sentences are joined five at a time into paragraphs; a sentence without final
-punctuation (a headline) ends its paragraph, as it would end a line.
+brackets). It is scored twice: detokenized into the form real news text has
+("VTB dev"), and as the treebank writes it ("VTB dev as written": spaces kept,
+LBKT/RBKT shown as brackets), where a
+closing quote stands apart from the "!" before it and the "." after it
+(`biết ! " .`). Gold sentences are joined five at a time into paragraphs; a
+sentence without final punctuation (a headline) ends its paragraph, as it
+would end a line.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pipeline.text.seg_eval import (  # noqa: E402
 from pipeline.text.segment import split_sentences  # noqa: E402
 
 PARAGRAPH_SIZE = 5
-_FINAL = re.compile(r"[.!?…][\"”’')\]]*$")
+_FINAL = re.compile(r"[.!?…](?:\s*[\"”’')\]])*$")
 _TEXT_LINE = re.compile(r"# text\s*=\s*(.*)")
 _PLAIN = re.compile(r"(?<=[.!?])\s+")
 
@@ -60,14 +64,20 @@ def detokenize(sentence: str, quote_open: bool) -> tuple[str, bool]:
     return " ".join(text.split()), quote_open
 
 
-def read_vtb(path: Path) -> list[list[str]]:
-    """Read ``# text =`` lines and group them into paragraphs of detokenized sentences."""
+def read_vtb(path: Path, *, as_written: bool = False) -> list[list[str]]:
+    """Read ``# text =`` lines and group them into paragraphs of sentences.
+
+    Sentences are detokenized unless ``as_written``.
+    """
     paragraphs, current, quote_open = [], [], False
     for line in path.read_text(encoding="utf-8").splitlines():
         match = _TEXT_LINE.match(line)
         if not match:
             continue
-        sentence, quote_open = detokenize(match.group(1), quote_open)
+        if as_written:  # spaced as written; only the bracket tokens become brackets
+            sentence = " ".join(match.group(1).replace("LBKT", "(").replace("RBKT", ")").split())
+        else:
+            sentence, quote_open = detokenize(match.group(1), quote_open)
         current.append(sentence)
         if len(current) == PARAGRAPH_SIZE or not _FINAL.search(sentence):
             paragraphs.append(current)
@@ -108,14 +118,18 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=0, help="print this many vien errors")
     args = parser.parse_args()
     vtb_name = "VTB " + args.vtb.stem.rsplit("-", 1)[-1]
-    sets = {"gold": read_gold(args.gold), vtb_name: read_vtb(args.vtb)}
-    print(f"{'data':<10} {'splitter':<18} {'P':>7} {'R':>7} {'F1':>7} {'gold':>6}")
+    sets = {
+        "gold": read_gold(args.gold),
+        vtb_name: read_vtb(args.vtb),
+        f"{vtb_name} as written": read_vtb(args.vtb, as_written=True),
+    }
+    print(f"{'data':<22} {'splitter':<18} {'P':>7} {'R':>7} {'F1':>7} {'gold':>6}")
     for name, paragraphs in sets.items():
         pairs = [gold_paragraph(p) for p in paragraphs]
         for label, splitter in SPLITTERS.items():
             result: BoundaryScore = score_splitter(splitter, pairs)
             print(
-                f"{name:<10} {label:<18} {result.precision:7.4f} {result.recall:7.4f} "
+                f"{name:<22} {label:<18} {result.precision:7.4f} {result.recall:7.4f} "
                 f"{result.f1:7.4f} {result.gold:6d}"
             )
         _show_errors(pairs, args.errors)

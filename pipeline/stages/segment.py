@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pipeline.document import FLAG_BYLINE, FLAG_HEADLINE, Document, Paragraph, Segment
+from pipeline.document import (
+    FLAG_BYLINE,
+    FLAG_HEADLINE,
+    FLAG_TONES_RESTORED,
+    Document,
+    Paragraph,
+    Segment,
+)
 from pipeline.settings import SegmentSettings
 from pipeline.stages.base import Stage
+from pipeline.stages.normalize import RESTORED_KEY
 from pipeline.text.segment import is_byline, is_headline, split_paragraphs, split_sentences
 
 
@@ -40,10 +48,24 @@ class SegmentStage(Stage):
                     )
                 )
             doc.paragraphs.append(paragraph)
+        self._attach_restored(doc)
         if settings.detect_headlines:
             self._mark_headline_and_byline(doc)
         doc.stages.append(self.name)
         return doc
+
+    @staticmethod
+    def _attach_restored(doc: Document) -> None:
+        """Give each segment inside a span normalize restored its ``vi_restored``, and flag it."""
+        restored = doc.metadata.pop(RESTORED_KEY, [])
+        if not restored:
+            return
+        for segment in doc.segments:
+            for start, end, text in restored:
+                if start <= segment.start and segment.end <= end:
+                    segment.vi_restored = text[segment.start - start : segment.end - start]
+                    segment.flag(FLAG_TONES_RESTORED)
+                    break
 
     @staticmethod
     def _mark_headline_and_byline(doc: Document) -> None:

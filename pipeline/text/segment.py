@@ -17,6 +17,10 @@ from pipeline.text.abbreviations import MIDDLE_NAMES, SECTION_WORDS, SENTENCE_ST
 # followed by whitespace or the end of the text.
 _TERMINAL = re.compile(r"[.!?…]+(?:[\"”’'»)\]]+[.!?…]*)*(?=\s|$)")
 _CLOSERS = "\"”’'»)]"
+# Closing quotes and brackets, with a period after them, that follow sentence-final
+# punctuation across spaces: "biết!" ." and tokenized text "biết ! " ." keep them,
+# as does "... ." (a sentence may start with "...", never with a lone ".").
+_TRAILER = re.compile(r"(?:\s*[\"”’'»)\]]+)*(?:\s*[.!?](?![.…]))?(?=\s|$)")
 _OPENERS = "\"“‘'«([-–—…*•"
 _LIST_MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])")
 _INITIAL = re.compile(r"[A-ZĐ]")
@@ -85,14 +89,33 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     sentence_start = start
     for match in _TERMINAL.finditer(text, start, end):
-        cut, stop = match.end(), match.start()
+        cut, stop = _trailer_end(text, match.end(), end, closes), match.start()
         if cut >= end or not _has_word(text, sentence_start, stop):
             continue
-        if _is_boundary(text, match, sentence_start, end, closes):
+        if _is_boundary(text, match, cut, sentence_start, end, closes):
             spans.append(_strip(text, sentence_start, cut))
             sentence_start = _strip(text, cut, end)[0]
     spans.append(_strip(text, sentence_start, end))
     return spans
+
+
+def _trailer_end(text: str, cut: int, end: int, closes: dict[str, list[tuple[int, int]]]) -> int:
+    """Move ``cut`` past closing quotes/brackets (and a period after them) across spaces.
+
+    A straight quote moves only when it closes a pair, so an opening quote of
+    the next sentence ("... xong . " Tôi ...") stays where it is.
+    """
+    match = _TRAILER.match(text, cut, end)
+    if not match or match.end() == cut:
+        return cut
+    closing = {c for _, c in closes["quote"]}
+    for i in range(cut, match.end()):
+        # A quote that a period follows, or that ends the line, closes whatever
+        # the pairing says: tokenized quotes are often left open across sentences.
+        settled = match.end() == end or any(c in ".!?" for c in text[i : match.end()])
+        if text[i] in "\"'" and i not in closing and not settled:
+            return cut
+    return match.end()
 
 
 def _has_word(text: str, start: int, end: int) -> bool:
@@ -103,11 +126,18 @@ def _pair_closes(text: str, start: int, end: int) -> dict[str, list[tuple[int, i
     """Find matched (open, close) offsets of parentheses, curly and straight quotes."""
     pairs: dict[str, list[tuple[int, int]]] = {"paren": [], "quote": []}
     stacks: dict[str, list[int]] = {"paren": [], "quote": []}
+    straight_open = False
     for i in range(start, end):
         kind, opens = _BRACKETS.get(text[i], (None, False))
         if text[i] == '"':
-            # A straight quote opens after a space and closes before one.
-            kind, opens = "quote", i == start or text[i - 1].isspace() or text[i - 1] in "(["
+            # A straight quote opens after a space and closes before one; spaced on
+            # both sides (tokenized text) it closes the one left open, else opens.
+            after_space = i == start or text[i - 1].isspace() or text[i - 1] in "(["
+            before_space = i + 1 >= end or text[i + 1].isspace() or text[i + 1] in ".,;:!?…)]"
+            kind, opens = "quote", after_space and not (before_space and straight_open)
+            if after_space and before_space:
+                opens = _opens_spaced_quote(text, start, i, end, straight_open)
+            straight_open = opens
         if kind is None:
             continue
         if opens:
@@ -115,6 +145,17 @@ def _pair_closes(text: str, start: int, end: int) -> dict[str, list[tuple[int, i
         elif stacks[kind]:
             pairs[kind].append((stacks[kind].pop(), i))
     return pairs
+
+
+def _opens_spaced_quote(text: str, start: int, i: int, end: int, open_: bool) -> bool:
+    """Whether a straight quote with spaces on both sides (tokenized text) opens a quote."""
+    previous = text[start:i].rstrip()[-1:]
+    following = text[i + 1 : end].lstrip()[:1]
+    if previous in (":", ""):
+        return True  # ': " Mấy hôm'
+    if following in (".", ",", ";", ":", "!", "?", ")", ""):
+        return False  # '? " .', 'ngày " ,'
+    return not open_
 
 
 def _inside(pairs: list[tuple[int, int]], offset: int) -> bool:
@@ -134,13 +175,15 @@ def _enclosing(pairs: list[tuple[int, int]], offset: int) -> int | None:
 def _is_boundary(
     text: str,
     match: re.Match[str],
+    cut: int,
     sentence_start: int,
     end: int,
     closes: dict[str, list[tuple[int, int]]],
 ) -> bool:
-    """Decide whether the punctuation in ``match`` ends a sentence."""
-    cut = match.end()
+    """Decide whether ``match`` (with the closers after it, up to ``cut``) ends a sentence."""
     following = text[cut:end].lstrip()
+    if following[:1] in (",", ";", ":", ")", "]", "”", "»"):
+        return False  # "... , nhưng" in tokenized text goes on; no sentence starts so
     first = following.lstrip(_OPENERS + " ")[:1]
     if not first.isalnum():
         return True

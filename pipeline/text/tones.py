@@ -63,6 +63,41 @@ def to_old_style(text: str) -> str:
     return _WORD.sub(lambda m: _retone(m.group(), old=True), text)
 
 
+def _mark_free(char: str) -> str:
+    """The letter under every diacritic of ``char``: "ệ" -> "e", "Đ" -> "D"."""
+    if char in "đĐ":
+        return "d" if char == "đ" else "D"
+    decomposed = unicodedata.normalize("NFD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)) or char
+
+
+class _Unmarked(dict[int, str]):
+    """Lazily filled ``str.translate`` table from a letter to its mark-free form."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = char if char.isascii() else _mark_free(char)
+        return self[code]
+
+
+_UNMARKED = _Unmarked()
+
+
+def strip_marks(text: str) -> str:
+    """Remove every diacritic (tones, breve, circumflex, horn, the bar of đ).
+
+    This is how Vietnamese looks when typed without marks; each NFC letter
+    maps to one letter, so the result has the length of the input.
+
+    Args:
+        text: NFC text.
+
+    Returns:
+        ``text`` with "Tiếng Việt" written as "Tieng Viet".
+    """
+    return text.translate(_UNMARKED)
+
+
 def to_new_style(text: str) -> str:
     """Rewrite "hòa, thủy, hóa" as "hoà, thuỷ, hoá".
 

@@ -19,6 +19,7 @@ from pipeline import __version__
 from pipeline.errors import ConfigError, VienError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+DEFAULT_TONE_MODEL = Path(__file__).resolve().parent.parent / "models" / "vien-tones-vi"
 
 app = typer.Typer(
     help="vien: Vietnamese to English translation and summarization with aligned outputs.\n\n"
@@ -211,6 +212,21 @@ def train_summarize(
     _train("pipeline.training.summarize:train_summarization", config, set_, verbose)
 
 
+@train_app.command("tones")
+def train_tones_cmd(
+    config: TrainingConfigOption = Path("configs/train-tones.yaml"),
+    set_: SetOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Count the bundled tone-mark restorer (models/vien-tones-vi) from VietNews.
+
+    Example:
+
+        vien train tones --config configs/train-tones.yaml --set data.max_articles=20000
+    """
+    _train("pipeline.training.tones:train_tones", config, set_, verbose)
+
+
 RunDirArgument = Annotated[
     Path,
     typer.Argument(exists=True, file_okay=False, help="Output folder of a finished `vien run`."),
@@ -289,6 +305,54 @@ def show(
 
     try:
         show_run(out, doc_id, flagged=flagged)
+    except VienError as e:
+        raise _fail(e) from None
+
+
+@app.command("restore-tones")
+def restore_tones_cmd(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(exists=True, dir_okay=False, help="Text files; stdin when none."),
+    ] = None,
+    every_line: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Restore every line, not only those the detector finds unmarked."
+        ),
+    ] = False,
+    model: Annotated[
+        Path, typer.Option("--model", file_okay=False, help="Tone model folder.")
+    ] = DEFAULT_TONE_MODEL,
+) -> None:
+    """Put tone marks back on Vietnamese written without them, one line out per line in.
+
+    Lines that already carry marks, English and other text are written
+    unchanged (unless --all); files in legacy Vietnamese encodings are decoded
+    as `vien run` decodes them.
+
+    Example:
+
+        echo "SO KET 02 NAM THUC HIEN CHUONG TRINH" | vien restore-tones
+
+        vien restore-tones headlines.txt > headlines.vi.txt
+    """
+    _setup()
+    from pipeline.text.decode import decode_bytes
+    from pipeline.text.tone_model import load_tone_model
+    from pipeline.text.unmarked import restore_lines
+
+    try:
+        tone_model = load_tone_model(str(model))
+        sources = [(str(f), f.read_bytes()) for f in files] if files else None
+        if sources is None:
+            sources = [("<stdin>", sys.stdin.buffer.read())]
+        for name, data in sources:
+            lines = decode_bytes(data, source=name).split("\n") if data else []
+            if lines and lines[-1] == "":
+                lines.pop()
+            for line in restore_lines(lines, tone_model, detect=not every_line):
+                sys.stdout.write(line + "\n")
     except VienError as e:
         raise _fail(e) from None
 

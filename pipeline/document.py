@@ -22,6 +22,8 @@ FLAG_COPIED = "copied_source"
 FLAG_LENGTH_RATIO = "length_ratio"
 FLAG_RETRIED = "retried"
 FLAG_NUMBERS = "number_mismatch"
+FLAG_TONES_RESTORED = "tones_restored"  # written without tone marks: vi_restored was translated
+FLAG_MOJIBAKE = "mojibake_repaired"  # text mis-decoded as cp1252/latin-1 before us: repaired
 
 
 @dataclass
@@ -39,11 +41,18 @@ class Segment:
     en: str | None = None
     flags: list[str] = field(default_factory=list)
     score: float | None = None
+    # ``vi`` with its tone marks restored (``normalize.restore_tones``); ``vi`` stays as written.
+    vi_restored: str | None = None
 
     def flag(self, name: str) -> None:
         """Add ``name`` to the flags once."""
         if name not in self.flags:
             self.flags.append(name)
+
+    @property
+    def model_text(self) -> str:
+        """The Vietnamese the models read: the tone-restored text when there is one."""
+        return self.vi_restored if self.vi_restored is not None else self.vi
 
 
 @dataclass

@@ -76,6 +76,23 @@ class NormalizeSettings(Section):
     )
 
 
+    repair_mojibake: bool = Field(
+        True,
+        description="Repair text mis-decoded once or twice before it reached vien (UTF-8 read "
+        "as cp1252 or latin-1: 'Ã´ng' -> 'ông'); the document is flagged mojibake_repaired.",
+    )
+    restore_tones: Literal["auto", "off"] = Field(
+        "auto",
+        description="auto: sentences written without tone marks ('SO KET 02 NAM') get them "
+        "back in the segment's vi_restored, which is translated; vi stays as written.",
+    )
+    tones_model: str = Field(
+        "models/vien-tones-vi",
+        description="Tone-restoration model folder (relative: to the working directory, "
+        "then to the repository).",
+    )
+
+
 class SegmentSettings(Section):
     detect_headlines: bool = Field(True, description="Flag headline and byline segments.")
 

@@ -31,6 +31,8 @@ FLAG_LABELS: dict[str, str] = {
     "length_ratio": "odd length",
     "retried": "retried",
     "number_mismatch": "numbers differ",
+    "tones_restored": "tone marks restored",
+    "mojibake_repaired": "mis-decoded text repaired",
 }
 # Flags that ask a reader to check the translation (the others describe the text).
 WARNING_FLAGS = frozenset(
@@ -104,6 +106,7 @@ class Pair:
     flags: list[str]
     score: float | None
     weak: bool
+    vi_restored: str | None = None  # what was translated, when tone marks were restored
 
     @property
     def badges(self) -> list[tuple[str, str]]:
@@ -250,6 +253,7 @@ def _pair(doc_id: str, segment: Any, cutoff: float | None) -> Pair:
         flags=list(segment.flags),
         score=segment.score,
         weak=is_weak(segment.score, cutoff),
+        vi_restored=segment.vi_restored,
     )
 
 

@@ -135,7 +135,10 @@ def _cells(pair: Pair) -> tuple[Text, Text, Text, Text, Text]:
     )
     score = Text("" if pair.score is None else f"{pair.score:.2f}",
                  style="bold yellow" if pair.weak else "")
-    return Text(pair.label), Text(pair.vi), Text(pair.en), flags, score
+    vi = Text(pair.vi)
+    if pair.vi_restored is not None:
+        vi.append(f"\n→ {pair.vi_restored}", style="dim")
+    return Text(pair.label), vi, Text(pair.en), flags, score
 
 
 def _badge_style(flag: str) -> str:

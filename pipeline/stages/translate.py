@@ -64,7 +64,7 @@ class TranslateStage(Stage):
         segments = [s for d in docs for s in d.segments]
         cap = (settings.max_length_ratio, LENGTH_CAP_EXTRA) if settings.max_length_ratio else None
         outputs = self.generator.run(
-            [s.vi for s in segments], length_cap=cap, max_new_tokens=settings.max_new_tokens
+            [s.model_text for s in segments], length_cap=cap, max_new_tokens=settings.max_new_tokens
         )
         for segment, output in zip(segments, outputs, strict=True):
             segment.en = output.text
@@ -91,7 +91,7 @@ class TranslateStage(Stage):
         bad = [s for s in segments if problems[id(s)]]
         if settings.retry_degenerate and bad:
             retried = self.generator.run(
-                [s.vi for s in bad],
+                [s.model_text for s in bad],
                 num_beams=max(RETRY_MIN_BEAMS, settings.num_beams),
                 no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM,
                 max_new_tokens=settings.max_new_tokens,

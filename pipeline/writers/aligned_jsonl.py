@@ -17,6 +17,7 @@ def segment_records(doc: Document) -> list[dict[str, Any]]:
             "doc_id": doc.id,
             "paragraph": paragraph.index,
             "vi": seg.vi,
+            "vi_restored": seg.vi_restored,  # vi with its tone marks restored, or None
             "en": seg.en or "",
             "flags": list(seg.flags),
             "score": seg.score,

@@ -365,3 +365,27 @@ def test_synthetic_pairs_are_tagged_and_counted(mt_corpus: Path, tmp_path: Path)
         (f"{BACK_TRANSLATION_TAG} Người dân Hà Nội.", "The people of Hanoi."),
         (f"{BACK_TRANSLATION_TAG} Nhà", "A house"),
     ]
+
+
+def test_export_writes_a_model_from_a_run_in_progress(mt_corpus: Path, tmp_path: Path):
+    from pipeline.training.export import export_run
+    from pipeline.training.translate import train_translation
+
+    overrides = {
+        "output_dir": str(tmp_path / "model"),
+        "work_dir": str(tmp_path / "work"),
+        "data.evbnews": str(mt_corpus / "evbnews"),
+        "data.manythings": None,
+        "data.wiktionary": None,
+        "data.dev_sets": {},
+        "train.max_steps": 4,
+    }
+    train_translation(CONFIGS / "train-translate-tiny.yaml", overrides=overrides)
+    with pytest.raises(ConfigError, match="export_dir"):
+        export_run(CONFIGS / "train-translate-tiny.yaml", overrides=overrides)
+    report = export_run(
+        CONFIGS / "train-translate-tiny.yaml",
+        overrides={**overrides, "export_dir": str(tmp_path / "exported")},
+    )
+    assert report["steps"] == 4 and report["averaged_steps"] == [2, 4]
+    _assert_generates(tmp_path / "exported", ["Tôi yêu Hà Nội."])

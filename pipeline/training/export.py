@@ -1,0 +1,65 @@
+"""``vien train export``: a model folder from a run that is still going (or was stopped).
+
+A run spread over sessions has no model folder until it finishes; this writes
+one from its saved checkpoints (averaged, as the run itself will do at the end)
+so that the run's progress can be scored and compared with the shipped model.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.training.loop import STATE_FILE, average_checkpoints
+from pipeline.training.marian import build_model, save_model_dir
+from pipeline.training.settings import TranslationConfig, load_config
+from pipeline.training.vocab import load_spm, write_tokenizer_files
+
+logger = logging.getLogger(__name__)
+
+
+def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) -> dict:
+    """Average the run's last saved checkpoints into ``export_dir`` (``--set export_dir=...``).
+
+    Returns:
+        The folder, the averaged steps and the run's epoch and validation history.
+    """
+    import torch
+
+    overrides = dict(overrides or {})
+    if "export_dir" not in overrides:
+        raise ConfigError("vien train export needs --set export_dir=FOLDER")
+    out_dir = Path(overrides.pop("export_dir"))
+    config = load_config(config_path, TranslationConfig, overrides)
+    state_file = config.work_dir / "checkpoints" / STATE_FILE
+    if not state_file.exists():
+        raise ConfigError(f"{state_file}: no saved training state to export")
+    state = torch.load(state_file, map_location="cpu", weights_only=False)
+    saved = [(step, Path(path)) for step, path in state["saved"] if Path(path).exists()]
+    spm_file = config.work_dir / "spm.model"
+    if config.train.init_from is not None:
+        spm_file = config.work_dir / "spm" / "continued.spm"
+    sp = load_spm(spm_file)
+    model = build_model(config.model, sp.get_piece_size())
+    model.load_state_dict(average_checkpoints([path for _, path in saved]))
+    backward = config.data.direction == "en-vi"
+    write_tokenizer_files(
+        spm_file,
+        out_dir,
+        source_lang="en" if backward else "vi",
+        target_lang="vi" if backward else "en",
+        max_length=config.model.max_positions,
+    )
+    save_model_dir(model, out_dir, config.generate)
+    report = state["report"]
+    logger.info("exported the average of steps %s to %s", [s for s, _ in saved], out_dir)
+    return {
+        "model_dir": str(out_dir),
+        "averaged_steps": [s for s, _ in saved],
+        "steps": report["steps"],
+        "epochs": state["epoch"],
+        "valid_history": report["valid_history"],
+        "minutes": round(state["elapsed"] / 60, 1),
+    }

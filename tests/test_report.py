@@ -53,13 +53,17 @@ class PairRows(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
         if tag == "tr" and "pair" in (attr.get("class") or "").split():
-            self.rows.append((attr["data-pair"] or "", {"vi": "", "en": ""}))
+            self.rows.append((attr["data-pair"] or "", {"vi": "", "en": "", "restored": ""}))
         elif tag == "td" and attr.get("data-lang"):
             self.lang = attr["data-lang"]
+        elif tag == "div" and attr.get("class") == "restored":
+            self.lang = "restored"  # the tone-restored text, shown under vi
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "td":
             self.lang = None
+        elif tag == "div" and self.lang == "restored":
+            self.lang = "vi"
 
     def handle_data(self, data: str) -> None:
         if self.lang:
@@ -82,6 +86,14 @@ def test_report_has_every_pair_side_by_side(report_run: Path) -> None:
     page = (report_run / "report.html").read_text(encoding="utf-8")
     expected = [(r["id"], r["vi"], r["en"]) for r in aligned(report_run)]
     assert report_rows(page) == expected
+
+
+def test_report_shows_restored_text_under_vi(report_run: Path) -> None:
+    parser = PairRows()
+    parser.feed((report_run / "report.html").read_text(encoding="utf-8"))
+    shown = {pair_id: cells["restored"] for pair_id, cells in parser.rows if cells["restored"]}
+    expected = {r["id"]: r["vi_restored"] for r in aligned(report_run) if r["vi_restored"]}
+    assert shown == expected and expected
 
 
 def test_report_escapes_markup_in_sentences(report_run: Path) -> None:

@@ -23,6 +23,10 @@ FLAG_LENGTH_RATIO = "length_ratio"
 FLAG_RETRIED = "retried"
 FLAG_NUMBERS = "number_mismatch"
 FLAG_TONES_RESTORED = "tones_restored"  # written without tone marks: vi_restored was translated
+# The protected translation lost a placeholder or span: translated again without protection.
+FLAG_PROTECT_FALLBACK = "protect_fallback"
+# That lost a span too: the text between the spans translated piece by piece.
+FLAG_STITCHED = "stitched"
 FLAG_MOJIBAKE = "mojibake_repaired"  # text mis-decoded as cp1252/latin-1 before us: repaired
 
 
@@ -31,7 +35,9 @@ class Segment:
     """One Vietnamese sentence and its English translation.
 
     ``start``/``end`` are offsets into ``Document.text``; ``id`` is stable
-    across runs (``doc/p3/s2``, counted from 1).
+    across runs (``doc/p3/s2``, counted from 1). ``protected`` lists the spans
+    the translate stage protected (kind, start, end, text, en), with offsets
+    into the text the model translated (``vi``, or its tone-restored form).
     """
 
     id: str
@@ -41,6 +47,7 @@ class Segment:
     en: str | None = None
     flags: list[str] = field(default_factory=list)
     score: float | None = None
+    protected: list[dict[str, Any]] = field(default_factory=list)
     # ``vi`` with its tone marks restored (``normalize.restore_tones``); ``vi`` stays as written.
     vi_restored: str | None = None
 

@@ -169,6 +169,31 @@ class TranslateSettings(GenerationSettings):
 class SummaryModelSettings(GenerationSettings):
     min_new_tokens: int = Field(8, ge=0, description="Shortest summary, in tokens.")
     max_new_tokens: int = Field(128, ge=1, description="Longest summary, in tokens.")
+    protect: bool = Field(
+        True,
+        description="Protect numbers, dates, amounts, codes, URLs, names and glossary terms: "
+        "the model sees placeholder tokens (models trained with them) or the English written "
+        "in (others), and each span's English is put back exactly; see README 'Protected spans'.",
+    )
+    glossary: str | None = Field(
+        None,
+        description="TSV file of 'Vietnamese<TAB>English' terms (# comments) that must be "
+        "translated so; its entries win over the bundled glossary of state and party terms.",
+    )
+    name_style: Literal["ascii", "keep"] = Field(
+        "ascii",
+        description="Vietnamese personal and place names in English: ascii (Nguyen Van Hoa) "
+        "or keep (Nguyễn Văn Hòa).",
+    )
+    date_style: Literal["month_day", "day_month"] = Field(
+        "month_day", description="Dates in English: month_day (March 6) or day_month (6 March)."
+    )
+    stitch_fallback: bool = Field(
+        True,
+        description="When the protected and the unprotected translation of a sentence both "
+        "lose a span, translate the text between the spans and put the spans between (flag "
+        "stitched); false keeps the unprotected output, flagged number_mismatch.",
+    )
     no_repeat_ngram_size: int = Field(3, ge=0, description="Forbid repeating n-grams of this size.")
     max_rounds: int = Field(
         3, ge=1, description="Rounds of summarizing chunk summaries for long documents."

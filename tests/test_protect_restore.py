@@ -8,6 +8,7 @@ from pipeline.protect.glossary import Glossary
 from pipeline.protect.spans import SpanFinder, SpanOptions
 from pipeline.protect.stitch import fit, join, pieces, split_edges
 from pipeline.protect.substitute import make_plan, restore, scrub
+from pipeline.protect.verify import lost
 
 SOURCE = "Chiều 6/03, Chủ tịch UBND tỉnh Nguyễn Văn Hòa tiếp hơn 1.700 đơn."
 
@@ -94,3 +95,30 @@ def test_stitch_fit_and_join() -> None:
     assert fit("Received more than.", core) == "received more than"
     assert join(["received", "1,700", "petitions", "."]) == "Received 1,700 petitions."
     assert join(["kontumtv.vn", "– on"], capitalise=False) == "kontumtv.vn – on"
+
+
+# (id, Vietnamese, English, whether the English carries every span)
+CARRIED = [
+    ("number-inside-decimal", "Có 97 lượt góp vốn.", "There were 97.7 contributions.", False),
+    ("number-alone", "Có 97 lượt góp vốn.", "There were 97 contributions.", True),
+    ("date-without-year", "Ngày 17/7/2024 công bố.", "Published on July 17, 204.", False),
+    ("date-with-year", "Ngày 17/7/2024 công bố.", "Published on 17 July 2024.", True),
+    ("amount-without-currency", "Khoảng 25 tỷ đồng.", "About 25 billion.", False),
+    ("amount-scaled-value", "Khoảng 25 tỷ đồng.", "About 25,000,000,000 dong.", True),
+    ("name-without-marks", "Ông Nguyễn Văn Hòa nói.", "Mr Nguyen Van Hoa said.", True),
+    ("name-mangled", "Ông Nguyễn Văn Hòa nói.", "Mr Nguyen Nguyen Hue said.", False),
+    ("term", "UBND tỉnh họp.", "The provincial People's Committee met.", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("vi", "en", "carried"), [c[1:] for c in CARRIED], ids=[c[0] for c in CARRIED]
+)
+def test_lost_spans(vi: str, en: str, carried: bool) -> None:
+    spans = SpanFinder(SpanOptions(glossary=Glossary.load())).find(vi)
+    assert (lost(spans, en, each=False) == []) is carried
+
+
+def test_number_words_do_not_carry_a_protected_number() -> None:
+    spans = SpanFinder(SpanOptions(glossary=Glossary.load())).find("Hạ cánh 3 lần và 1 lần bay.")
+    assert [s.text for s in lost(spans, "Landed 3 times and a few flights.", each=False)] == ["1"]

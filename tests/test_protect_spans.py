@@ -31,6 +31,13 @@ KINDS = [
     ("percent", "GRDP tăng 7,2% so với cùng kỳ.", ("percent", "7,2", "7.2")),
     ("date", "Chiều 6/03, hội nghị họp.", ("date", "6/03", "March 6")),
     ("date-year", "Đến ngày 31/1/2025.", ("date", "31/1/2025", "January 31, 2025")),
+    ("date-words", "Kể từ ngày 13 tháng 1 triển lãm.", ("date", "13 tháng 1", "January 13")),
+    (
+        "date-words-year",
+        "Ngày 13 tháng 1 năm 2024 khai mạc.",
+        ("date", "13 tháng 1 năm 2024", "January 13, 2024"),
+    ),
+    ("duration-not-date", "Mất 2 tháng 3 ngày.", ("number", "2", "2")),
     ("date-dots", "Ngày 12.3.2024 công bố.", ("date", "12.3.2024", "March 12, 2024")),
     ("month", "Từ tháng 9 tăng giá.", ("month", "tháng 9", "September")),
     ("month-year", "Từ tháng 3/2021.", ("month", "tháng 3/2021", "March 2021")),
@@ -52,6 +59,7 @@ KINDS = [
         "Gửi về toasoan@baodientu.vn nhé.",
         ("email", "toasoan@baodientu.vn", "toasoan@baodientu.vn"),
     ),
+    ("handle", "@user13 Điên khùng thật", ("handle", "@user13", "@user13")),
     (
         "name-after-title",
         "Chủ tịch UBND tỉnh Nguyễn Văn Hòa chủ trì.",

@@ -15,6 +15,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import InputError
+from pipeline.evaluation.fidelity import fidelity
 from pipeline.evaluation.hypotheses import produce_hypotheses
 from pipeline.evaluation.metrics import rouge_signature
 from pipeline.evaluation.scoring import score_testset
@@ -46,6 +47,9 @@ TABLE_ROWS = (
     ("degenerate.copied_source", "Untranslated (copied) outputs", 0),
     ("degenerate.length_ratio", "Length far off the source", 0),
     ("degenerate.number_mismatch", "Numbers or names lost", 0),
+    ("fidelity.numbers", "Numbers kept (share)", 3),
+    ("fidelity.names", "Names kept (share)", 3),
+    ("fidelity.terms", "Glossary terms kept (share)", 3),
     ("speed.seconds", "Run time (s)", 1),
     ("speed.segments_per_second", "Segments per second", 2),
     ("speed.peak_memory_mb", "Peak memory (MiB)", 0),
@@ -75,6 +79,7 @@ def evaluate(
     run = hypotheses.report
     translation = metrics["translation"]
     metrics["speed"] = _speed(run, metrics["degenerate"]["segments"])
+    metrics["fidelity"] = fidelity(hypotheses.documents, hypotheses.config.stages.get("translate"))
     report = {
         "vien_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

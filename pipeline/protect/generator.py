@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 UNPROTECTED = "unprotected"  # the protected output failed its check; translated without
 STITCHED = "stitched"  # the unprotected output lost a span too; translated between spans
 _LETTER = re.compile(r"[^\W\d_]")
-VERBATIM_KINDS = frozenset({"url", "email", "code", "latin"})
+VERBATIM_KINDS = frozenset({"url", "email", "handle", "code", "latin"})
 
 
 @dataclass
@@ -55,6 +55,7 @@ class ProtectingGenerator:
         self.mode = mode
         self.stitch = stitch
         self.fallbacks = {UNPROTECTED: 0, STITCHED: 0}
+        self._latest: dict[str, ProtectedOutput] = {}
 
     @property
     def adapter(self) -> Any:
@@ -84,7 +85,12 @@ class ProtectingGenerator:
                 results[text] = ProtectedOutput(restored, out.score, out.parts, plan.spans)
         if failed:
             results.update(self._fall_back([plans[t] for t in failed], options))
+        self._latest = results
         return [results[t] for t in texts]
+
+    def latest(self, text: str) -> ProtectedOutput | None:
+        """The output the last ``run`` gave ``text``, if it had it (a retry's fallback, say)."""
+        return self._latest.get(text)
 
     def _fall_back(self, plans: list[Plan], options: dict[str, Any]) -> dict[str, ProtectedOutput]:
         """Translate without protection; stitch what still loses a span."""

@@ -1,7 +1,7 @@
 """Find the spans of a sentence that must reach English unchanged in value, and their English.
 
 One finder per kind, each claiming text in turn so spans never overlap:
-URLs and e-mail addresses, then glossary terms, then what the number reader
+URLs, e-mail addresses and @handles, then glossary terms, then what the number reader
 finds (numbers, amounts, dates, times, codes), then Vietnamese names, then
 Latin-script names that no Vietnamese name has taken ("Huoai" of "Đạ Huoai").
 """
@@ -24,6 +24,7 @@ URL = re.compile(
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_]{1,30}(?![\w@])")  # "@user13", copied as is
 _TRAILING = ".,;:!?)]}’”'\""
 
 
@@ -33,11 +34,13 @@ class ProtectedSpan:
 
     Attributes:
         kind: number, amount, percent, date, month, time, code, url, email,
-            latin (a Latin-script name), name (a Vietnamese name) or term (glossary).
+            handle (@user), latin (a Latin-script name), name (a Vietnamese name)
+            or term (glossary).
         start, end: character offsets into the text the model translated.
         text: the Vietnamese as written.
         en: its English.
-        accepted: values that also carry a number in an English text (for checks).
+        accepted: for each value the span states (a date and its year are two), the
+            values any one of which carries it in an English text (for checks).
     """
 
     kind: str
@@ -45,7 +48,7 @@ class ProtectedSpan:
     end: int
     text: str
     en: str
-    accepted: frozenset = field(default=frozenset(), compare=False)
+    accepted: tuple[frozenset, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The record writers store (``accepted`` is internal)."""
@@ -77,7 +80,7 @@ class SpanFinder:
     def find(self, text: str) -> list[ProtectedSpan]:
         """The protected spans of ``text``, in order, never overlapping."""
         claimed = _Claims(text)
-        for kind, pattern in (("email", EMAIL), ("url", URL)):
+        for kind, pattern in (("email", EMAIL), ("url", URL), ("handle", HANDLE)):
             for match in pattern.finditer(text):
                 end = match.end() - (len(match.group()) - len(match.group().rstrip(_TRAILING)))
                 claimed.add(kind, match.start(), end, text[match.start() : end])
@@ -108,7 +111,7 @@ class SpanFinder:
         kind = first.kind
         if kind == "number" and text[end : end + 2].lstrip(" ").startswith("%"):
             kind = "percent"
-        values = frozenset(v for item in span.items for v in item.accepted)
+        values = tuple(item.accepted for item in span.items)
         claimed.add(kind, start, end, render_items(span.items, self.options.date_style), values)
 
 
@@ -120,7 +123,7 @@ class _Claims:
         self._spans: list[ProtectedSpan] = []
 
     def add(
-        self, kind: str, start: int, end: int, english: str, accepted: frozenset = frozenset()
+        self, kind: str, start: int, end: int, english: str, accepted: tuple[frozenset, ...] = ()
     ) -> None:
         if start >= end or any(start < s.end and s.start < end for s in self._spans):
             return

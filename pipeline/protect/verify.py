@@ -2,8 +2,9 @@
 
 Used on outputs the pipeline cannot check by placeholder tokens: a model that
 got the English written into its input (inline mode), and the retry without
-protection. "8,500,000 dong" is carried by "8.5 million dong" too; a name by
-its spelling with or without diacritics; a term by its exact English.
+protection. "8,500,000 dong" is carried by "8.5 million dong" too (values
+written in digits only: "a few" does not carry "1"); a name by its spelling
+with or without diacritics; a term by its exact English.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections import Counter
 
 from pipeline.protect.names import ascii_fold
 from pipeline.protect.spans import ProtectedSpan
-from pipeline.quality.english import WordIndex, english_values
+from pipeline.quality.english import WordIndex, english_spans
+from pipeline.quality.numbers import CURRENCY_LABELS
 
 NUMERIC_KINDS = frozenset({"number", "amount", "percent", "date", "month", "time"})
 
@@ -33,7 +35,7 @@ def lost(spans: list[ProtectedSpan], text: str, *, each: bool = True) -> list[Pr
     if not spans:
         return []
     folded = _fold(text)
-    values = english_values(text) if any(s.kind in NUMERIC_KINDS for s in spans) else set()
+    values = _digit_values(text) if any(s.kind in NUMERIC_KINDS for s in spans) else set()
     words = WordIndex(text) if any(s.kind in ("latin", "code") for s in spans) else None
     needed = Counter(_fold(s.en) for s in spans) if each else Counter()
     missing = []
@@ -44,12 +46,28 @@ def lost(spans: list[ProtectedSpan], text: str, *, each: bool = True) -> list[Pr
             found = 0
         if found:
             continue
-        if span.kind in NUMERIC_KINDS and span.accepted & values:
+        if span.kind in NUMERIC_KINDS and _carries_values(span, values, text):
             continue
         if words is not None and span.kind in ("latin", "code") and words.has_name(span.text):
             continue
         missing.append(span)
     return missing
+
+
+def _carries_values(span: ProtectedSpan, values: set, text: str) -> bool:
+    """Every value of the span is there ("6/3/2024" needs the date and the year), and an
+    amount's currency word too ("25 billion" alone is not "25 billion dong")."""
+    if not span.accepted or not all(accepted & values for accepted in span.accepted):
+        return False
+    if span.kind == "amount":
+        label = "VND" if span.en.startswith("VND") else "dong"
+        return CURRENCY_LABELS[label].search(text) is not None
+    return True
+
+
+def _digit_values(text: str) -> set:
+    """Values the English writes in digits (and month names): "a few" is not the number 1."""
+    return {value for _, _, values in english_spans(text) for value in values}
 
 
 def _fold(text: str) -> str:
@@ -60,4 +78,7 @@ def _fold(text: str) -> str:
 def _count(haystack: str, needle: str) -> int:
     if not needle:
         return 0
-    return len(re.findall(rf"(?<![^\W_]){re.escape(needle)}(?![^\W_])", haystack))
+    # A number inside a longer one does not count: "97" is not in "97.7", nor "2" in "2,5".
+    return len(
+        re.findall(rf"(?<![^\W_])(?<![0-9][.,]){re.escape(needle)}(?![^\W_]|[.,][0-9])", haystack)
+    )

@@ -72,6 +72,14 @@ _VI_DATE = re.compile(
     r"(?<![\w.,/])(?P<d>[0-9]{1,2})(?:/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?"
     r"|(?P<sep>[.-])(?P<m2>[0-9]{1,2})(?P=sep)(?P<y2>[0-9]{4}))(?![\w/])"
 )
+# "13 tháng 1", "13 tháng 1 năm 2024", "ngày 13 tháng 01, 2024" (the words written out).
+_VI_DATE_WORDS = re.compile(
+    # Not a duration: "trong 2 tháng 3 ngày" is two months and three days.
+    r"(?<!trong )(?<!sau )(?<!hơn )(?<!gần )(?<!mất )"
+    r"(?<![\w.,/])(?P<d>[0-9]{1,2})\s+tháng\s+(?P<m>[0-9]{1,2})(?![\w/.,]?[0-9])"
+    r"(?:(?:\s+năm|\s*,)\s+(?P<y>[0-9]{4})(?![0-9]))?",
+    re.IGNORECASE,
+)
 _VI_MONTH = re.compile(
     r"(?<!\w)tháng\s+(?P<m>[0-9]{1,2})(?![0-9])(?:/(?P<y>[0-9]{4}))?", re.IGNORECASE
 )
@@ -197,11 +205,12 @@ def _times(text: str) -> Found:
 
 
 def _dates(text: str) -> Found:
-    """ "6/3" is 6 March; "49/52" is no date and is left to the number pass."""
+    """ "6/3" and "6 tháng 3" are 6 March; "49/52" is no date and is left to the number pass."""
     spans = []
-    for match in _VI_DATE.finditer(text):
+    matches = [*_VI_DATE.finditer(text), *_VI_DATE_WORDS.finditer(text)]
+    for match in sorted(matches, key=lambda m: m.start()):
         day, month = int(match["d"]), int(match["m"] or match["m2"])
-        year = match["y"] or match["y2"]
+        year = match["y"] or match.groupdict().get("y2")
         if 1 <= day <= 31 and 1 <= month <= 12:
             items = [
                 Expectation(
@@ -237,9 +246,7 @@ def _months(text: str) -> Found:
     return spans
 
 
-def _vi_number_item(
-    text: str, match: re.Match[str], currency: Currency
-) -> tuple[Expectation, int]:
+def _vi_number_item(text: str, match: re.Match[str], currency: Currency) -> tuple[Expectation, int]:
     """The expectation of a number (with its scale word and currency), and where it ends."""
     whole = match["int"].replace(".", "")
     values = set()

@@ -17,6 +17,7 @@ from pipeline.document import FLAG_HEADLINE, Document, Removed
 from pipeline.errors import InputError
 from pipeline.manifest import MANIFEST, read_manifest
 from pipeline.report.confidence import WEAKEST_FRACTION, is_weak, weakest_cutoff
+from pipeline.report.spans import Part, english_parts, vietnamese_parts
 from pipeline.writers.document_json import document_path, read_document
 
 # Badge text for each segment flag; flags not listed show their own name.
@@ -108,6 +109,9 @@ class Pair:
     weak: bool
     vi_restored: str | None = None  # what was translated, when tone marks were restored
 
+    # The sentences cut at their protected spans, for highlighting: (text, kind or None).
+    vi_parts: list[Part] = field(default_factory=list)
+    en_parts: list[Part] = field(default_factory=list)
     @property
     def badges(self) -> list[tuple[str, str]]:
         """``(flag, label)`` for every flag, then the weakest-sentence mark."""
@@ -257,6 +261,8 @@ def _pair(doc_id: str, segment: Any, cutoff: float | None) -> Pair:
     )
 
 
+        vi_parts=vietnamese_parts(segment.model_text, segment.protected),
+        en_parts=english_parts(segment.en or "", segment.protected),
 def document_title(doc: Document) -> str:
     """The document's title, else its first headline, else its id."""
     title = doc.metadata.get("title")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, FLAG_SPLIT_LONG, Document, Segment
+from pipeline.document import (
+    FLAG_NUMBERS,
+    FLAG_PROTECT_FALLBACK,
+    FLAG_RETRIED,
+    FLAG_SPLIT_LONG,
+    FLAG_STITCHED,
+    Document,
+    Segment,
+)
+from pipeline.protect.generator import STITCHED
 from pipeline.quality import check_numbers, diagnose
 from pipeline.settings import GenerationSettings, TranslateSettings
 from pipeline.stages.base import Stage, chunked, run_batch
@@ -47,8 +56,17 @@ class TranslateStage(Stage):
 
     @property
     def generator(self) -> Any:
+        """The run's generator for this model, wrapped to protect spans when configured."""
         settings: TranslateSettings = self.settings  # type: ignore[assignment]
-        return shared_generator(self.context, settings, cache=settings.cache)
+        inner = shared_generator(self.context, settings, cache=settings.cache)
+        if not settings.protect:
+            return inner
+        wrapper = getattr(self, "_protecting", None)
+        if wrapper is None or wrapper.inner is not inner:
+            from pipeline.protect.generator import protecting
+
+            wrapper = self._protecting = protecting(inner, settings)
+        return wrapper
 
     def __call__(self, doc: Document) -> Document:
         self._translate([doc])
@@ -71,13 +89,36 @@ class TranslateStage(Stage):
             segment.score = output.score
             if output.parts > 1:
                 segment.flag(FLAG_SPLIT_LONG)
+            self._record_protection(segment, output)
         self._check_degenerate(segments)
+        self._record_retried_protection(segments)
         if settings.check_numbers:
             for segment in segments:
                 if check_numbers(segment.vi, segment.en or "", currency=settings.currency):
                     segment.flag(FLAG_NUMBERS)
         for doc in docs:
             doc.stages.append(self.name)
+
+    @staticmethod
+    def _record_protection(segment: Segment, output: Any) -> None:
+        """Store the spans protected for ``segment`` and flag a fallback the output needed."""
+        segment.protected = [span.to_dict() for span in getattr(output, "spans", ())]
+        fallback = getattr(output, "fallback", None)
+        if fallback is not None:
+            segment.flag(FLAG_PROTECT_FALLBACK)
+        if fallback == STITCHED:
+            segment.flag(FLAG_STITCHED)
+
+    def _record_retried_protection(self, segments: list[Segment]) -> None:
+        """Flag the fallbacks of outputs the degenerate retry put in place (it keeps text only)."""
+        latest = getattr(self.generator, "latest", None)
+        if latest is None:
+            return
+        for segment in segments:
+            if FLAG_RETRIED in segment.flags:
+                output = latest(segment.model_text)
+                if output is not None and output.text == segment.en:
+                    self._record_protection(segment, output)
 
     def _check_degenerate(self, segments: list[Segment]) -> None:
         """Flag degenerate outputs, after one retry with safer decoding when configured.

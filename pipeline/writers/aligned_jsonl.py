@@ -1,4 +1,4 @@
-"""``aligned.jsonl``: one line per segment, every field."""
+"""``aligned.jsonl``: one line per segment, every field (protected spans included)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def segment_records(doc: Document) -> list[dict[str, Any]]:
             "score": seg.score,
             "start": seg.start,
             "end": seg.end,
+            # Spans the translate stage protected; offsets into the text it translated.
+            "protected": [dict(span) for span in seg.protected],
         }
         for paragraph in doc.paragraphs
         for seg in paragraph.segments

@@ -14,6 +14,19 @@ from pipeline.writers.base import CorpusWriter
 ROW_GROUP = 2048
 
 
+def protected_span_type(pa: Any) -> Any:
+    """The row type of one protected span (``Segment.protected``); pyarrow is imported late."""
+    return pa.struct(
+        [
+            ("kind", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("en", pa.string()),
+        ]
+    )
+
+
 class ParquetWriter(CorpusWriter):
     files: ClassVar[tuple[str, ...]] = ("aligned.parquet",)
     binary: ClassVar[bool] = True
@@ -33,6 +46,7 @@ class ParquetWriter(CorpusWriter):
                 ("score", pa.float64()),
                 ("start", pa.int64()),
                 ("end", pa.int64()),
+                ("protected", pa.list_(protected_span_type(pa))),
             ]
         )
         self.writer = pq.ParquetWriter(self.handles["aligned.parquet"], self.schema)

@@ -256,7 +256,7 @@ def _sentence(words: list[str], capitalize: bool) -> str:
 
 
 @pytest.mark.parametrize("encoding", sorted(ENCODERS))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(data=st.data())
 def test_legacy_round_trip(encoding: str, data: st.DataObject) -> None:
     pool = CAPITALIZABLE if encoding == "tcvn3" else WORDS

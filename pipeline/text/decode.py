@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.text.legacy import (
@@ -60,11 +61,13 @@ SCORED_CHARS = 100_000
 MIN_VIQR_WORDS = 3
 MIN_VIQR_SHARE = 0.15
 
+# Tried in this order; when two read equally well (TCVN3 "Những" is VISCII "Nhọng"), the
+# first wins, so the order is how common each still is in Vietnamese files.
 _LEGACY: dict[str, Callable[[bytes], str]] = {
-    "windows-1258": decode_cp1258,
-    "viscii": decode_viscii,
     "tcvn3": decode_tcvn3,
     "vni": decode_vni,
+    "windows-1258": decode_cp1258,
+    "viscii": decode_viscii,
 }
 
 
@@ -136,7 +139,9 @@ def _decode_legacy(data: bytes, source: str) -> str:
     replaced = data.decode("utf-8", errors="replace")
     good, bad = score(replaced[:SCORED_CHARS])
     scored.append((good - 2 * bad, good, bad, "utf-8", replaced))
-    best = max(scored, key=lambda s: s[0])
+    top = max(s[0] for s in scored)
+    tied = [s for s in scored if s[0] == top]
+    best = tied[0] if len(tied) == 1 else max(tied, key=lambda s: _commonness(s[4]))
     _, good, bad, name, text = best
     if name == "utf-8":
         broken = text.count("\ufffd")
@@ -149,6 +154,29 @@ def _decode_legacy(data: bytes, source: str) -> str:
     raise InputError(
         source,
         "not UTF-8 and not TCVN3, VNI, VISCII or Windows-1258 Vietnamese; convert it to UTF-8",
+    )
+
+
+# The bundled tone model knows how common each spelling is; it settles ties.
+_TONE_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "vien-tones-vi"
+
+
+def _commonness(text: str) -> float:
+    """Summed unigram log-probability of the words: "Những" is common, "Nhọng" is not.
+
+    Two legacy readings can both be valid syllables; the likelier words win.
+    Without the bundled model (an installed package without ``models/``) every
+    reading scores alike and the first encoding in ``_LEGACY`` order wins.
+    """
+    if not (_TONE_MODEL / "config.json").exists():
+        return 0.0
+    from pipeline.text.tone_model import load_tone_model, token_form
+
+    model = load_tone_model(str(_TONE_MODEL))
+    unseen = float(model.unigram.min()) - 5.0  # below any word the model has seen
+    words = (w.strip(".,;:!?\"'()").lower() for w in text[:SCORED_CHARS].split())
+    return sum(
+        model.word_logp(w) if token_form(w) in model.index else unseen for w in words if w
     )
 
 

@@ -27,6 +27,8 @@ FLAG_TONES_RESTORED = "tones_restored"  # written without tone marks: vi_restore
 FLAG_PROTECT_FALLBACK = "protect_fallback"
 # That lost a span too: the text between the spans translated piece by piece.
 FLAG_STITCHED = "stitched"
+# Flags a whole document can carry.
+FLAG_SUMMARY_FALLBACK = "summary_fallback"  # the model's summary failed the guard: lead instead
 FLAG_MOJIBAKE = "mojibake_repaired"  # text mis-decoded as cp1252/latin-1 before us: repaired
 
 
@@ -89,7 +91,8 @@ class Document:
     Readers fill ``id``, ``source``, ``text`` and ``metadata``; ``normalize``
     rewrites ``text`` and fills ``removed``; ``segment`` fills ``paragraphs``;
     ``translate`` fills each segment's ``en``; ``summarize`` fills
-    ``summaries`` (keyed by language code).
+    ``summaries`` (keyed by language code). ``flags`` are about the document
+    as a whole (``summary_fallback``); segments carry their own.
     """
 
     id: str
@@ -100,7 +103,13 @@ class Document:
     removed: list[Removed] = field(default_factory=list)
     summaries: dict[str, str] = field(default_factory=dict)
     stages: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     error: str | None = None
+
+    def flag(self, name: str) -> None:
+        """Add ``name`` to the document's flags once."""
+        if name not in self.flags:
+            self.flags.append(name)
 
     @property
     def segments(self) -> list[Segment]:
@@ -132,5 +141,7 @@ class Document:
             removed=[Removed(**r) for r in data.get("removed", [])],
             summaries=dict(data.get("summaries", {})),
             stages=list(data.get("stages", [])),
+            # Documents written before document flags existed have none.
+            flags=list(data.get("flags", [])),
             error=data.get("error"),
         )

@@ -1,4 +1,4 @@
-"""Name → implementation tables for stages, model adapters and writers.
+"""Name → implementation tables for stages, model adapters, summarizers and writers.
 
 Each table is a plain dict filled explicitly here, not by import side effects.
 Entries are ``"module:Class"`` strings imported on first use, so listing the
@@ -39,6 +39,12 @@ ADAPTER_CONFIG_CLASSES: dict[str, str] = {
     "T5Config": "t5",
     "MT5Config": "t5",
     "BartConfig": "bart",
+}
+
+# Summarize methods (``summarize.method``); each class carries its own ``Settings``.
+SUMMARIZERS: dict[str, str] = {
+    "lead": "pipeline.summarize.lead:LeadSummarizer",
+    "model": "pipeline.summarize.model:ModelSummarizer",
 }
 
 WRITERS: dict[str, str] = {
@@ -109,6 +115,11 @@ def get_stage(name: str) -> Any:
 def get_adapter(family: str) -> Any:
     """The model adapter class for a family name."""
     return _lookup(ADAPTERS, "model family", family)
+
+
+def get_summarizer(method: str) -> Any:
+    """The summarizer class for a ``summarize.method`` name."""
+    return _lookup(SUMMARIZERS, "summarize method", method)
 
 
 def get_writer(name: str) -> Any:

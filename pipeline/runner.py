@@ -26,7 +26,7 @@ from typing import Any
 from pipeline import __version__, registry
 from pipeline.build import build_stages
 from pipeline.config import Config
-from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, Document
+from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, FLAG_SUMMARY_FALLBACK, Document
 from pipeline.engines import LocalEngine, StageFacts
 from pipeline.errors import InputError, StageError, StageFailure
 from pipeline.manifest import package_versions, write_manifest
@@ -319,6 +319,7 @@ def _count(counts: Counter, doc: Document) -> None:
     counts["segments"] += len(doc.segments)
     counts["removed"] += len(doc.removed)
     counts["summaries"] += bool(doc.summaries)
+    counts["quality:summary_fallback"] += FLAG_SUMMARY_FALLBACK in doc.flags
     for seg in doc.segments:
         for flag in seg.flags:
             counts[f"flag:{flag}"] += 1
@@ -345,10 +346,16 @@ def _counts(report: RunReport) -> dict[str, Any]:
         "summaries": report.counts["summaries"],
         "flags": flags,
         # Segments, after any retry: still degenerate, retried, repaired by the retry
-        # (its output passes every check).
+        # (its output passes every check); documents whose model summary was refused.
         "quality": {
             key: report.counts[f"quality:{key}"]
-            for key in ("degenerate", "retried", "fixed_by_retry", "number_mismatch")
+            for key in (
+                "degenerate",
+                "retried",
+                "fixed_by_retry",
+                "number_mismatch",
+                "summary_fallback",
+            )
         },
     }
 

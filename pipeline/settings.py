@@ -7,9 +7,16 @@ configuration.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
 
 
 class Section(BaseModel):
@@ -74,8 +81,6 @@ class NormalizeSettings(Section):
     remove_residue: bool = Field(
         True, description="Keep page residue (comment forms, share buttons) out of translation."
     )
-
-
     repair_mojibake: bool = Field(
         True,
         description="Repair text mis-decoded once or twice before it reached vien (UTF-8 read "
@@ -164,11 +169,6 @@ class TranslateSettings(GenerationSettings):
         description="How đồng amounts must read in English for the number check: "
         "dong (8,500,000 dong) or VND (VND 8,500,000).",
     )
-
-
-class SummaryModelSettings(GenerationSettings):
-    min_new_tokens: int = Field(8, ge=0, description="Shortest summary, in tokens.")
-    max_new_tokens: int = Field(128, ge=1, description="Longest summary, in tokens.")
     protect: bool = Field(
         True,
         description="Protect numbers, dates, amounts, codes, URLs, names and glossary terms: "
@@ -194,10 +194,40 @@ class SummaryModelSettings(GenerationSettings):
         "lose a span, translate the text between the spans and put the spans between (flag "
         "stitched); false keeps the unprotected output, flagged number_mismatch.",
     )
+
+
+class SummaryModelSettings(GenerationSettings):
+    min_new_tokens: int = Field(8, ge=0, description="Shortest summary, in tokens.")
+    max_new_tokens: int = Field(128, ge=1, description="Longest summary, in tokens.")
     no_repeat_ngram_size: int = Field(3, ge=0, description="Forbid repeating n-grams of this size.")
     max_rounds: int = Field(
         3, ge=1, description="Rounds of summarizing chunk summaries for long documents."
     )
+    read_tokens: int | None = Field(
+        None,
+        ge=8,
+        description="Read only the article's opening: its first sentences within this many "
+        "tokens (at least one sentence), as models trained on openings expect (the bundled "
+        "one: 192); null reads the whole article, summarizing chunk summaries in rounds.",
+    )
+    copy_bias: float = Field(
+        0.0,
+        ge=0,
+        description="Added at each decoding step to the log-probability of every token of the "
+        "input, and again to a token continuing a span of it, so the summary copies the "
+        "article's words and names rather than inventing them; 0 is off. Backend transformers "
+        "only.",
+    )
+
+    @model_validator(mode="after")
+    def _copy_bias_needs_transformers(self) -> SummaryModelSettings:
+        # CTranslate2 decodes in C++ with no per-step hook on the scores.
+        if self.copy_bias and self.backend != "transformers":
+            raise ValueError(
+                "copy_bias needs backend: transformers (CTranslate2 has no hook to bias "
+                "tokens while decoding); set backend: transformers or copy_bias: 0"
+            )
+        return self
 
 
 class EnglishSummarySettings(Section):
@@ -210,15 +240,83 @@ class EnglishSummarySettings(Section):
 
 
 class SummarizeSettings(Section):
-    method: Literal["model", "lead"] = Field(
-        "model",
-        description="model: abstractive summaries from the vi (and en) models; lead: the "
-        "document's first sentences and their translations (the extractive lead baseline).",
+    """The summarize section; ``method`` names a strategy, whose own schema reads the rest.
+
+    Validating this class validates the method's schema instead
+    (``LeadSummarizeSettings`` or ``ModelSummarizeSettings``), so each method
+    has its own keys and an error names the key as written in the file.
+    """
+
+    method: str = Field(
+        "lead",
+        description="lead: the document's first sentences and their translations (the "
+        "extractive baseline, the default until an abstractive model beats it); model: "
+        "abstractive summaries from the vi (and en) models.",
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _method_schema(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        if cls is SummarizeSettings and isinstance(data, dict):
+            from pipeline import registry
+
+            method = data.get("method", cls.model_fields["method"].default)
+            if not (isinstance(method, str) and method in registry.SUMMARIZERS):
+                return handler({"method": method})
+            schema = registry.get_summarizer(method).Settings
+            hint = _method_hint(set(data) - set(schema.model_fields), method)
+            if "method" not in data and hint:
+                raise ValueError(hint)
+            return schema.model_validate(data)
+        return handler(data)
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, value: str) -> str:
+        from pipeline import registry
+
+        if value not in registry.SUMMARIZERS:
+            valid = ", ".join(sorted(registry.SUMMARIZERS))
+            raise ValueError(f"unknown summarize method {value!r}; valid: {valid}")
+        return value
+
+
+def _method_hint(keys: set[str], default: str) -> str | None:
+    """The method that ``keys`` (unknown to the ``default`` method) belong to, as advice."""
+    from pipeline import registry
+
+    owners = [
+        name
+        for name in registry.SUMMARIZERS
+        if keys and keys <= set(registry.get_summarizer(name).Settings.model_fields)
+    ]
+    if not owners:
+        return None
+    listed = ", ".join(sorted(keys))
+    return f"{listed}: keys of method {owners[0]}; add method: {owners[0]} (default: {default})"
+
+
+class LeadSummarizeSettings(SummarizeSettings):
+    method: Literal["lead"] = Field("lead", description="The first sentences of the body.")
     lead_sentences: int = Field(
         3, ge=1, description="Sentences a lead summary takes (headline and byline skipped)."
+    )
+
+
+class ModelSummarizeSettings(SummarizeSettings):
+    method: Literal["model"] = Field(
+        "model", description="Abstractive summaries from the models below."
     )
     vi: SummaryModelSettings | None = Field(None, description="Vietnamese summarizer.")
     en: EnglishSummarySettings = Field(
         default_factory=EnglishSummarySettings, description="How the English summary is made."
+    )
+    guard: bool = Field(
+        True,
+        description="Replace a summary that states a number or name the article does not, "
+        "repeats itself, is empty or is longer than the article by the lead summary, and "
+        "flag the document summary_fallback.",
+    )
+    lead_sentences: int = Field(
+        3, ge=1, description="Sentences of the lead summary a guarded-out document falls back to."
     )

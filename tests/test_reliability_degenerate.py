@@ -299,5 +299,6 @@ def test_manifest_counts_retries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "retried": 3,
         "fixed_by_retry": 1,
         "number_mismatch": 2,
+        "summary_fallback": 0,
     }
     assert manifest["counts"]["flags"] == {"retried": 3, "length_ratio": 1, "number_mismatch": 2}

@@ -155,7 +155,7 @@ class Seq2SeqAdapter:
             texts: source texts.
             **options: decoding options overriding the settings (``num_beams``,
                 ``max_new_tokens``, ``min_new_tokens``, ``no_repeat_ngram_size``,
-                ``length_penalty``).
+                ``length_penalty``, ``copy_bias``: see ``pipeline.copy_bias``).
         """
         if not texts:
             return []
@@ -184,6 +184,17 @@ class Seq2SeqAdapter:
         """The only place that touches the device; returns CPU sequences and scores."""
         import torch
 
+        kwargs = dict(kwargs)
+        copy_bias = kwargs.pop("copy_bias", 0.0)
+        if copy_bias:
+            from transformers import LogitsProcessorList
+
+            from pipeline.copy_bias import CopyBiasProcessor
+
+            processor = CopyBiasProcessor(
+                encoded["input_ids"], copy_bias, self.tokenizer.all_special_ids
+            )
+            kwargs["logits_processor"] = LogitsProcessorList([processor])
         with torch.inference_mode():
             inputs = {k: v.to(self.device) for k, v in encoded.items()}
             out = self.model.generate(

@@ -34,6 +34,7 @@ FLAG_LABELS: dict[str, str] = {
     "number_mismatch": "numbers differ",
     "tones_restored": "tone marks restored",
     "mojibake_repaired": "mis-decoded text repaired",
+    "summary_fallback": "lead summary (the model's failed the faithfulness check)",
 }
 # Flags that ask a reader to check the translation (the others describe the text).
 WARNING_FLAGS = frozenset(
@@ -108,10 +109,10 @@ class Pair:
     score: float | None
     weak: bool
     vi_restored: str | None = None  # what was translated, when tone marks were restored
-
     # The sentences cut at their protected spans, for highlighting: (text, kind or None).
     vi_parts: list[Part] = field(default_factory=list)
     en_parts: list[Part] = field(default_factory=list)
+
     @property
     def badges(self) -> list[tuple[str, str]]:
         """``(flag, label)`` for every flag, then the weakest-sentence mark."""
@@ -136,6 +137,7 @@ class DocumentView:
     summaries: dict[str, str]
     removed: list[Removed]
     paragraphs: list[list[Pair]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
 
 
 def read_run(out_dir: str | Path) -> RunSummary:
@@ -240,6 +242,7 @@ def iter_documents(run: RunSummary, contents: Contents) -> Iterator[DocumentView
             byline=doc.metadata.get("byline"),
             summaries={k: v for k, v in doc.summaries.items() if v},
             removed=doc.removed,
+            flags=list(doc.flags),
             paragraphs=[
                 [_pair(doc.id, s, contents.cutoff) for s in p.segments]
                 for p in doc.paragraphs
@@ -258,11 +261,11 @@ def _pair(doc_id: str, segment: Any, cutoff: float | None) -> Pair:
         score=segment.score,
         weak=is_weak(segment.score, cutoff),
         vi_restored=segment.vi_restored,
+        vi_parts=vietnamese_parts(segment.model_text, segment.protected),
+        en_parts=english_parts(segment.en or "", segment.protected),
     )
 
 
-        vi_parts=vietnamese_parts(segment.model_text, segment.protected),
-        en_parts=english_parts(segment.en or "", segment.protected),
 def document_title(doc: Document) -> str:
     """The document's title, else its first headline, else its id."""
     title = doc.metadata.get("title")

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from pipeline.errors import InputError
 from pipeline.report.results import (
+    FLAG_LABELS,
     WARNING_FLAGS,
     Contents,
     DocumentView,
@@ -107,6 +108,8 @@ def _heading(doc: DocumentView) -> RenderableType:
         summary.add_column("English summary", ratio=1)
         summary.add_row(Text(doc.summaries.get("vi", "")), Text(doc.summaries.get("en", "")))
         parts.append(summary)
+        for flag in doc.flags:
+            parts.append(Text(FLAG_LABELS.get(flag, flag), style="yellow"))
     if doc.removed:
         n = len(doc.removed)
         parts.append(Text(f"{n} span(s) of page residue kept out of translation", style="green"))

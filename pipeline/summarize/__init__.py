@@ -1,0 +1,1 @@
+"""Summarize methods: one strategy per ``summarize.method``, listed in ``pipeline.registry``."""

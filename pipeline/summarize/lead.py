@@ -1,0 +1,43 @@
+"""The lead method: the first sentences of the body and their translations."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pipeline.document import FLAG_BYLINE, FLAG_HEADLINE, Document, Segment
+from pipeline.settings import LeadSummarizeSettings
+from pipeline.summarize.base import Summarizer
+
+
+class LeadSummarizer(Summarizer):
+    """News puts its facts first, so its first sentences are a strong extractive summary."""
+
+    name: ClassVar[str] = "lead"
+    Settings = LeadSummarizeSettings
+    # The English summary is the lead sentences' own translations.
+    requires: frozenset[str] = frozenset({"translations"})
+
+    def summarize(self, docs: list[Document]) -> None:
+        for doc in docs:
+            doc.summaries.update(lead_summary(doc, self.settings.lead_sentences))
+
+    def signature(self) -> str:
+        return f"lead-{self.settings.lead_sentences}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"method": self.name, "lead_sentences": self.settings.lead_sentences}
+
+
+def lead_segments(doc: Document, n: int) -> list[Segment]:
+    """The first ``n`` sentences of the body (headline and byline skipped, unless that is all)."""
+    body = [s for s in doc.segments if not {FLAG_HEADLINE, FLAG_BYLINE} & set(s.flags)]
+    return (body or doc.segments)[:n]
+
+
+def lead_summary(doc: Document, n: int) -> dict[str, str]:
+    """``{"vi", "en"}``: the first ``n`` body sentences and their translations ("" if none)."""
+    lead = lead_segments(doc, n)
+    return {
+        "vi": " ".join(seg.vi for seg in lead),
+        "en": " ".join(seg.en or "" for seg in lead).strip(),
+    }

@@ -78,6 +78,13 @@ def test_losing_twice_stitches_between_spans() -> None:
     assert inner.inputs[-3:] == ["Chiều", "tiếp hơn", "đơn"]
 
 
+def test_stitching_keeps_an_opening_url_as_written() -> None:
+    inner = FakeInner(lambda t: "" if OPEN in t else t.upper())
+    generator = ProtectingGenerator(inner, finder(), mode="placeholder")
+    [out] = generator.run(["(kontumtv.vn) – Chiều 6/3 họp."])
+    assert out.text.startswith("(kontumtv.vn) – CHIỀU March 6")
+
+
 def test_stitch_off_keeps_the_unprotected_output() -> None:
     inner = FakeInner(lambda t: "" if OPEN in t else "nothing kept")
     generator = ProtectingGenerator(inner, finder(), mode="placeholder", stitch=False)

@@ -139,7 +139,9 @@ class ProtectingGenerator:
             score = round(sum(scores) / len(scores), 4) if scores else None
             self.fallbacks[STITCHED] += 1
             # A URL or code opening the sentence keeps its case; words and terms do not.
-            opening = next((p for p in layout if not isinstance(p, str) or p.strip()), None)
+            opening = next(
+                (p for p in layout if isinstance(p, ProtectedSpan) or _LETTER.search(p)), None
+            )
             verbatim = isinstance(opening, ProtectedSpan) and opening.kind in VERBATIM_KINDS
             results[plan.source] = ProtectedOutput(
                 join(parts, capitalise=not verbatim), score, 1, plan.spans, fallback=STITCHED
@@ -163,7 +165,8 @@ def protecting(inner: Any, settings: Any) -> ProtectingGenerator:
         date_style=settings.date_style,
         name_style=settings.name_style,
     )
-    mode = protection_mode(inner.adapter.tokenizer)
+    tokenizer = getattr(inner.adapter, "tokenizer", None)
+    mode = protection_mode(tokenizer) if tokenizer is not None else "inline"
     logger.info("protected spans: %s mode, %d glossary entries", mode, len(options.glossary))
     return ProtectingGenerator(
         inner, SpanFinder(options), mode=mode, stitch=settings.stitch_fallback

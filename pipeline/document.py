@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pipeline.text.case import unshout
+
 # Flags a segment can carry; writers and reports show them.
 FLAG_SPLIT_LONG = "split_long"  # longer than the model's input: translated in parts
 FLAG_HEADLINE = "headline"
@@ -60,8 +62,9 @@ class Segment:
 
     @property
     def model_text(self) -> str:
-        """The Vietnamese the models read: the tone-restored text when there is one."""
-        return self.vi_restored if self.vi_restored is not None else self.vi
+        """The Vietnamese the models read: the tone-restored text when there is one,
+        in sentence case when it is written in capitals (a headline)."""
+        return unshout(self.vi_restored if self.vi_restored is not None else self.vi)
 
 
 @dataclass

@@ -261,7 +261,8 @@ def _pair(doc_id: str, segment: Any, cutoff: float | None) -> Pair:
         score=segment.score,
         weak=is_weak(segment.score, cutoff),
         vi_restored=segment.vi_restored,
-        vi_parts=vietnamese_parts(segment.model_text, segment.protected),
+        # Span offsets point into model_text, which has the same length as the text shown.
+        vi_parts=vietnamese_parts(segment.vi_restored or segment.vi, segment.protected),
         en_parts=english_parts(segment.en or "", segment.protected),
     )
 

@@ -1,7 +1,22 @@
 """Translation speed and quality: plain transformers loops against vien's two backends.
 
-All systems translate the same sentences in one process, with the same beam
-size, output limit and thread count, and print one table:
+Two comparisons. ``--whole-process`` times whole processes, as a user would:
+``vien eval --src --ref`` with the default configuration (reading, normalize,
+segment, translate with every check and retry, all ten outputs, the report,
+scoring) against the loop a user would write (load transformers, ``generate``
+one sentence at a time with beam 4, write the lines), each started as its own
+process and timed from start to exit, alternating, ``--repeats`` times, so
+both meet the same machine load. It prints wall and CPU seconds, peak memory,
+sentences per second, BLEU and the ratio of each vien run to the loop runs:
+
+- ``hf-loop``: that loop with torch's default threads (all cores);
+- ``hf-loop-1thread``: the same with one thread, the loop's best on a loaded
+  machine (idle-spinning OpenMP threads slow it there several times over);
+- ``vien-eval``: ``vien eval`` on the same lines.
+
+Without it, the model alone: all systems translate the same sentences in one
+process, with the same beam size, output limit and thread count, and print one
+table:
 
 - ``hf-loop-b1`` / ``hf-loop-b16``: the plain transformers recipe — tokenize a
   batch in input order, ``model.generate``, decode — with 1 and 16 sentences
@@ -23,6 +38,7 @@ and an 8-sentence warm-up.
 
 Usage (from the repository root):
 
+    .venv/bin/python benchmarks/translation_speed.py --whole-process --repeats 2
     .venv/bin/python benchmarks/translation_speed.py --model models/vien-translate-vi-en
     .venv/bin/python benchmarks/translation_speed.py --model M --src test.vi --ref test.en
 """
@@ -31,8 +47,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +62,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 SYSTEMS = ("hf-loop-b1", "hf-loop-b16", "vien-transformers", "vien-ct2-int8")
+WHOLE_SYSTEMS = ("hf-loop", "hf-loop-1thread", "vien-eval")
 WARMUP = 8
 BATCH_TOKENS = 4096
 
@@ -106,6 +126,17 @@ def heldout_pairs(train_config: Path) -> list[tuple[str, str]]:
 def read_lines(path: Path) -> list[str]:
     with open(path, encoding="utf-8", newline="\n") as fh:
         return [line.rstrip("\n") for line in fh]
+
+
+def load_sentences(args: argparse.Namespace) -> tuple[list[str], list[str] | None]:
+    """``--sentences`` sources and references: ``--src``/``--ref``, or the held-out split."""
+    if args.src:
+        sources = read_lines(args.src)[: args.sentences]
+        refs = read_lines(args.ref)[: args.sentences] if args.ref else None
+        return sources, refs
+    pairs = heldout_pairs(args.train_config)[: args.sentences]
+    # One sentence per line: a pair holding a line break would shift the loop's lines.
+    return [" ".join(vi.split()) for vi, _ in pairs], [" ".join(en.split()) for _, en in pairs]
 
 
 def plain_transformers(model: str, batch_size: int, beams: int, max_new: int) -> Translate:
@@ -222,6 +253,102 @@ def machine() -> str:
     return f"{name}, {len(os.sched_getaffinity(0))} cores available"
 
 
+@dataclass
+class ProcessRun:
+    """One whole process: what ran, its wall and CPU seconds, peak RSS, its outputs."""
+
+    name: str
+    repeat: int
+    seconds: float
+    cpu: float
+    peak_mb: float
+    bleu: float | None
+
+
+def loop_child(model: str, src: Path, out: Path, beams: int, max_new: int, threads: int) -> None:
+    """The loop a user would write, run as its own process: one sentence per ``generate``."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    if threads:
+        torch.set_num_threads(threads)
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
+    with open(out, "w", encoding="utf-8", newline="\n") as fh, torch.inference_mode():
+        for line in read_lines(src):
+            batch = tokenizer([line], return_tensors="pt", truncation=True)
+            ids = net.generate(**batch, num_beams=beams, max_new_tokens=max_new)
+            fh.write(tokenizer.decode(ids[0], skip_special_tokens=True).strip() + "\n")
+
+
+def timed_process(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak RSS MiB of a process."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status):
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace")[-3000:]
+            raise SystemExit(f"{' '.join(command[:4])}... failed:\n{tail}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def whole_process(args: argparse.Namespace, sources: list[str], refs: list[str]) -> str:
+    """Alternate the systems ``args.repeats`` times, each a fresh process; the table."""
+    import sacrebleu
+
+    work = Path(tempfile.mkdtemp(prefix="vien-speed-"))
+    src, ref = work / "news.vi", work / "news.en"
+    src.write_text("".join(line + "\n" for line in sources), encoding="utf-8")
+    ref.write_text("".join(line + "\n" for line in refs), encoding="utf-8")
+    vien = Path(sys.executable).with_name("vien")
+    runs: list[ProcessRun] = []
+    for repeat in range(1, args.repeats + 1):
+        for name in args.systems.split(","):
+            print(f"run {repeat}: {name} ...", file=sys.stderr, flush=True)
+            out = work / f"{name}-{repeat}"
+            if name == "vien-eval":
+                command = [str(vien), "eval", "--src", str(src), "--ref", str(ref)]
+                command += ["-o", str(out), "--quiet", *sum((["--set", s] for s in args.set), [])]
+            elif name in ("hf-loop", "hf-loop-1thread"):
+                threads = "1" if name == "hf-loop-1thread" else "0"
+                command = [sys.executable, __file__, "--loop-child", str(src), str(out)]
+                command += ["--model", args.model, "--beams", str(args.beams)]
+                command += ["--max-new-tokens", str(args.max_new_tokens), "--threads", threads]
+            else:
+                raise SystemExit(f"unknown system {name!r}; valid: {', '.join(WHOLE_SYSTEMS)}")
+            seconds, cpu, peak = timed_process(command)
+            if name == "vien-eval":
+                report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+                bleu = report["metrics"]["translation"]["bleu"]
+            else:
+                bleu = round(sacrebleu.corpus_bleu(read_lines(out), [refs]).score, 2)
+            runs.append(ProcessRun(name, repeat, seconds, cpu, peak, bleu))
+    return whole_table(runs, len(sources))
+
+
+def whole_table(runs: list[ProcessRun], sentences: int) -> str:
+    """One row per process; each vien run against the mean of the loop runs of its repeat."""
+    lines = [
+        f"{'system':<16} {'run':>3} {'wall s':>7} {'CPU s':>7} {'peak MiB':>8} {'sent/s':>7} "
+        f"{'BLEU':>6} {'x loop':>7} {'x loop-1t':>9}"
+    ]
+    for run in runs:
+        ratios = []
+        for loop in ("hf-loop", "hf-loop-1thread"):
+            same = [r.seconds for r in runs if r.name == loop and r.repeat == run.repeat]
+            ratio = same[0] / run.seconds if same and run.name == "vien-eval" else None
+            ratios.append(f"{ratio:.1f}" if ratio else "-")
+        bleu = f"{run.bleu:6.2f}" if run.bleu is not None else f"{'-':>6}"
+        lines.append(
+            f"{run.name:<16} {run.repeat:3d} {run.seconds:7.1f} {run.cpu:7.1f} {run.peak_mb:8.0f} "
+            f"{sentences / run.seconds:7.1f} {bleu} {ratios[0]:>7} {ratios[1]:>9}"
+        )
+    return "\n".join(lines)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=str(REPO / "models" / "vien-translate-vi-en"))
@@ -236,25 +363,48 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-new-tokens", type=int, default=256, help="Longest output.")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads; 0: all cores.")
     parser.add_argument(
-        "--systems", default=",".join(SYSTEMS), help="Comma-separated; the first is the baseline."
+        "--systems", help="Comma-separated; the first is the baseline. Default: all of the mode."
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--whole-process", action="store_true", help="Time whole processes (see the top)."
+    )
+    parser.add_argument("--repeats", type=int, default=2, help="Rounds of --whole-process.")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE",
+        help="A --set for vien eval in --whole-process.",
+    )
+    parser.add_argument("--loop-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.systems is None:
+        args.systems = ",".join(WHOLE_SYSTEMS if args.whole_process else SYSTEMS)
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.loop_child:
+        src, out = args.loop_child
+        loop_child(args.model, src, out, args.beams, args.max_new_tokens, args.threads)
+        return
+    if args.whole_process:
+        sources, refs = load_sentences(args)
+        if refs is None:
+            raise SystemExit("--whole-process runs vien eval, which needs --ref with --src")
+        table = whole_process(args, sources, refs)
+        print(
+            f"whole processes, {len(sources)} sentences from {args.src or 'EVBNews held-out'}; "
+            f"vien eval default config{' ' + ' '.join(args.set) if args.set else ''}; loops "
+            f"beam {args.beams}, max_new_tokens {args.max_new_tokens}; {machine()}; load "
+            f"average {os.getloadavg()[0]:.1f} at the end"
+        )
+        print(table)
+        return
     import torch
 
     threads = args.threads or len(os.sched_getaffinity(0))
     torch.set_num_threads(threads)
-    if args.src:
-        sources = read_lines(args.src)[: args.sentences]
-        refs = read_lines(args.ref)[: args.sentences] if args.ref else None
-        origin = str(args.src)
-    else:
-        pairs = heldout_pairs(args.train_config)[: args.sentences]
-        sources, refs = [vi for vi, _ in pairs], [en for _, en in pairs]
-        origin = "EVBNews held-out test split"
+    sources, refs = load_sentences(args)
+    origin = str(args.src) if args.src else "EVBNews held-out test split"
     # Import the engines up front, so no system's memory counts the libraries.
     import ctranslate2  # noqa: F401
     import transformers  # noqa: F401

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.batching import token_batches
 from pipeline.chunking import split_to_fit
+from pipeline.flops import ModelWork, model_flops
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class BatchedGenerator:
         self.cache: dict[tuple[str, str], Output] | None = {} if cache else None
         self.generated = 0
         self.cache_hits = 0
+        self.work = ModelWork()
 
     def run(
         self, texts: list[str], *, length_cap: tuple[float, int] | None = None, **options: Any
@@ -82,13 +84,22 @@ class BatchedGenerator:
         limit = self.adapter.max_input_tokens
         pieces: list[str] = []
         owners: list[int] = []
-        for index, text in enumerate(texts):
-            for part in split_to_fit(text, self.adapter.count_tokens, limit):
-                pieces.append(part)
-                owners.append(index)
-        lengths = self.adapter.count_tokens(pieces)
-        generated: list[Any] = [None] * len(pieces)
-        for batch in token_batches(lengths, self.batch_tokens):
+        lengths: list[int] = []
+        # One tokenizer call for all texts; only the few over the limit are split.
+        for index, (text, length) in enumerate(
+            zip(texts, self.adapter.count_tokens(texts), strict=True)
+        ):
+            if length <= limit:
+                parts, counts = [text], [length]
+            else:
+                parts = split_to_fit(text, self.adapter.count_tokens, limit)
+                counts = self.adapter.count_tokens(parts)
+            pieces.extend(parts)
+            owners.extend([index] * len(parts))
+            lengths.extend(counts)
+        batches = token_batches(lengths, self.batch_tokens)
+        requests = []
+        for batch in batches:
             batch_options = options
             if length_cap is not None:
                 ratio, extra = length_cap
@@ -97,9 +108,14 @@ class BatchedGenerator:
                     **options,
                     "max_new_tokens": min(cap, options.get("max_new_tokens", cap)),
                 }
-            outs = self.adapter.generate_batch([pieces[i] for i in batch], **batch_options)
+            requests.append(([pieces[i] for i in batch], batch_options))
+        generated: list[Any] = [None] * len(pieces)
+        settings = getattr(self.adapter, "settings", None)
+        beams = options.get("num_beams") or getattr(settings, "num_beams", 1)
+        for batch, outs in zip(batches, self._generate_batches(requests), strict=True):
             for i, out in zip(batch, outs, strict=True):
                 generated[i] = out
+                self.work.add(lengths[i], getattr(out, "length", None) or 0, beams)
         self.generated += len(pieces)
         by_text: dict[int, list[Any]] = {}
         for owner, out in zip(owners, generated, strict=True):
@@ -113,3 +129,27 @@ class BatchedGenerator:
                 parts=len(outs),
             )
         return results
+
+    def describe_work(self) -> dict[str, Any]:
+        """What the model computed so far: counts, and floating-point operations if known.
+
+        ``gflop`` comes from the model's layer sizes (``pipeline.flops``); None
+        when the adapter exposes no config the estimate understands.
+        """
+        config = getattr(self.adapter, "model_config", None)
+        flops = model_flops(config, self.work) if config is not None else None
+        return {
+            **self.work.to_dict(),
+            "gflop": round(flops / 1e9, 3) if flops is not None else None,
+        }
+
+    def _generate_batches(self, requests: list[tuple[list[str], dict[str, Any]]]) -> list[Any]:
+        """Each batch's outputs; all batches go to the adapter at once when it can take them.
+
+        CTranslate2 then runs them side by side on its workers (one per core)
+        instead of one batch after another.
+        """
+        many = getattr(self.adapter, "generate_batches", None)
+        if many is not None:
+            return many(requests)
+        return [self.adapter.generate_batch(texts, **options) for texts, options in requests]

@@ -29,7 +29,7 @@ from pipeline.config import Config
 from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, FLAG_SUMMARY_FALLBACK, Document
 from pipeline.engines import LocalEngine, StageFacts
 from pipeline.errors import InputError, StageError, StageFailure
-from pipeline.manifest import package_versions, write_manifest
+from pipeline.manifest import model_gflop, package_versions, throughput, write_manifest
 from pipeline.quality.degenerate import DEGENERATE_FLAGS
 from pipeline.readers.dispatch import read_inputs
 from pipeline.writers.document_json import DOCS_DIR, read_document, write_document
@@ -53,6 +53,8 @@ class RunReport:
     counts: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     peak_memory_mb: float = 0.0
+    model_gflop: float | None = None
+    throughput: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -107,6 +109,7 @@ def run(
         stream = _require_segments(stream)
     _write_documents(stream, config, config_hash, report, progress)
     facts = engine.stage_facts(stages)
+    report.model_gflop = model_gflop(context)
     _finish(inputs, config, config_hash, report, facts, engine.name, (started, started_at))
     return report
 
@@ -147,6 +150,9 @@ def _finish(
     _write_corpus(out, config, report, run_info)
     report.seconds = time.perf_counter() - started[0]
     report.peak_memory_mb = peak_memory_mb()
+    report.throughput = throughput(
+        report.counts["segments_processed"], report.seconds, report.model_gflop
+    )
     write_manifest(
         out,
         {
@@ -171,6 +177,7 @@ def _finish(
                     report.counts["segments_processed"] / report.seconds, 3
                 ),
             },
+            "throughput": report.throughput,
             "peak_memory_mb": round(report.peak_memory_mb, 1),
         },
     )

@@ -50,6 +50,13 @@ class OutputSettings(Section):
 
 class RunSettings(Section):
     batch_docs: int = Field(16, ge=1, description="Documents gathered into one model batch.")
+    batch_segments: int = Field(
+        512,
+        ge=1,
+        description="Sentences the translate stage gathers at least (adding documents beyond "
+        "batch_docs), so one-sentence documents still fill batches on every core; more is "
+        "a little faster and holds more in memory.",
+    )
     on_error: Literal["skip", "raise"] = Field(
         "skip", description="What a failing document does: logged and skipped, or stops the run."
     )

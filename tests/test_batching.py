@@ -24,8 +24,18 @@ def test_token_batches_cover_every_index_once(lengths: list[int], budget: int) -
         assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= budget
 
 
+@given(st.lists(st.integers(1, 300), max_size=60), st.integers(1, 1000))
+def test_token_batches_never_pad(lengths: list[int], budget: int) -> None:
+    for batch in token_batches(lengths, budget):
+        assert len({lengths[i] for i in batch}) == 1
+
+
 def test_token_batches_sort_by_length() -> None:
-    assert token_batches([1, 5, 3, 5], 10) == [[1, 3], [2, 0]]
+    assert token_batches([1, 5, 3, 5], 10) == [[1, 3], [2], [0]]
+
+
+def test_token_batches_split_a_length_by_the_budget() -> None:
+    assert token_batches([2, 2, 2, 2, 2], 4) == [[0, 1], [2, 3], [4]]
 
 
 @given(st.text(alphabet="ab ,;:", min_size=1, max_size=200), st.integers(1, 10))

@@ -217,10 +217,13 @@ def test_retry_uses_safer_decoding() -> None:
 def test_only_degenerate_segments_are_retried() -> None:
     adapter = ScriptedAdapter({SOURCE: LOOP}, {SOURCE: FIXED})
     translate(adapter, [SOURCE, "Hôm nay trời đẹp và nắng ấm trên khắp cả nước."])
+    # The first pass batches by token length (two lengths, two batches); the retry one.
     assert [texts for texts, _ in adapter.calls] == [
-        [SOURCE, "Hôm nay trời đẹp và nắng ấm trên khắp cả nước."],
+        [SOURCE],
+        ["Hôm nay trời đẹp và nắng ấm trên khắp cả nước."],
         [SOURCE],
     ]
+    assert "no_repeat_ngram_size" in adapter.calls[-1][1]
 
 
 def test_still_degenerate_after_retry_keeps_its_flags() -> None:

@@ -32,10 +32,14 @@ PICKLE_HINT = (
 
 @dataclass
 class Generation:
-    """One model output: the text and its mean token log-probability."""
+    """One model output: the text, its mean token log-probability, its length in tokens.
+
+    ``length`` (generated tokens) feeds the run's compute estimate (``pipeline.flops``).
+    """
 
     text: str
     score: float | None = None
+    length: int | None = None
 
 
 def loading_options(allow_pickle_weights: bool) -> dict[str, Any]:
@@ -127,6 +131,11 @@ class Seq2SeqAdapter:
 
     # -- the recipe ---------------------------------------------------------
     @property
+    def model_config(self) -> Any:
+        """The model's Hugging Face config (layer sizes for ``pipeline.flops``)."""
+        return self.model.config
+
+    @property
     def max_input_tokens(self) -> int:
         """Longest input the model accepts, special tokens included."""
         if self.settings.max_input_tokens:
@@ -178,7 +187,12 @@ class Seq2SeqAdapter:
         kwargs.update(self._generate_kwargs())
         sequences, scores = self._generate(encoded, kwargs)
         texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
-        return [Generation(text=t.strip(), score=s) for t, s in zip(texts_out, scores, strict=True)]
+        pad = self.model.config.pad_token_id
+        lengths = [int(row.ne(pad).sum()) if pad is not None else len(row) for row in sequences]
+        return [
+            Generation(text=t.strip(), score=s, length=n)
+            for t, s, n in zip(texts_out, scores, lengths, strict=True)
+        ]
 
     def _generate(self, encoded: Any, kwargs: dict[str, Any]) -> tuple[Any, list[float]]:
         """The only place that touches the device; returns CPU sequences and scores."""

@@ -135,14 +135,15 @@ class CTranslate2Adapter:
         self.device, self.device_index = resolve_device(settings.device)
         self.compute_type = resolve_compute_type(settings.compute_type, self.device)
         self.threads = settings.threads or available_cores()
+        self.inter_threads, self.intra_threads = thread_split(self.threads, self.device)
         try:
             self.translator = ctranslate2.Translator(
                 str(self.converted),
                 device=self.device,
                 device_index=self.device_index,
                 compute_type=self.compute_type,
-                inter_threads=1,
-                intra_threads=self.threads,
+                inter_threads=self.inter_threads,
+                intra_threads=self.intra_threads,
             )
         except (RuntimeError, ValueError) as e:
             raise ModelNotFoundError(
@@ -172,6 +173,11 @@ class CTranslate2Adapter:
         return self.hooks.tgt_lang
 
     @property
+    def model_config(self) -> Any:
+        """The model's Hugging Face config (layer sizes for ``pipeline.flops``)."""
+        return self.hooks.model.config
+
+    @property
     def max_input_tokens(self) -> int:
         """Longest input the model accepts, special tokens included."""
         return self.hooks.max_input_tokens
@@ -193,8 +199,46 @@ class CTranslate2Adapter:
             ValueError: an input is longer than ``max_input_tokens``.
             TypeError: an unknown decoding option.
         """
-        if not texts:
-            return []
+        return self.generate_batches([(texts, options)])[0]
+
+    def generate_batches(
+        self, requests: list[tuple[list[str], dict[str, Any]]]
+    ) -> list[list[Generation]]:
+        """``generate_batch`` for many batches at once, each with its own decoding options.
+
+        All batches are queued before any result is awaited, so CTranslate2's
+        workers (``inter_threads``, one per core) run them side by side.
+
+        Raises:
+            ValueError: an input is longer than ``max_input_tokens``.
+            TypeError: an unknown decoding option.
+        """
+        batches = [
+            (self._source_tokens(texts), self._decoding_options(options))
+            for texts, options in requests
+            if texts
+        ]
+        results = iter(self._generate(batches))
+        outputs = []
+        for texts, _ in requests:
+            if not texts:
+                outputs.append([])
+                continue
+            hypotheses, scores = next(results)
+            decoded = self.tokenizer.batch_decode(
+                [self.tokenizer.convert_tokens_to_ids(h) for h in hypotheses],
+                skip_special_tokens=True,
+            )
+            outputs.append(
+                [
+                    Generation(text=t.strip(), score=s, length=len(h))
+                    for t, s, h in zip(decoded, scores, hypotheses, strict=True)
+                ]
+            )
+        return outputs
+
+    def _source_tokens(self, texts: list[str]) -> list[list[str]]:
+        """The prepared inputs as token strings, checked against the input limit."""
         ids = self.tokenizer(self.hooks._prepare(list(texts)), add_special_tokens=True)
         ids = ids["input_ids"]
         longest = max(len(x) for x in ids)
@@ -203,13 +247,7 @@ class CTranslate2Adapter:
                 f"input of {longest} tokens exceeds the model limit {self.max_input_tokens}; "
                 "split it before calling generate_batch"
             )
-        source = [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
-        hypotheses, scores = self._generate(source, self._decoding_options(options))
-        decoded = self.tokenizer.batch_decode(
-            [self.tokenizer.convert_tokens_to_ids(h) for h in hypotheses],
-            skip_special_tokens=True,
-        )
-        return [Generation(text=t.strip(), score=s) for t, s in zip(decoded, scores, strict=True)]
+        return [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
 
     def _decoding_options(self, options: dict[str, Any]) -> dict[str, Any]:
         values = {
@@ -232,20 +270,31 @@ class CTranslate2Adapter:
         return decoding
 
     def _generate(
-        self, source: list[list[str]], decoding: dict[str, Any]
-    ) -> tuple[list[list[str]], list[float]]:
-        """The only place that touches the device; returns token lists and mean log-probs."""
-        prefix = [self.target_prefix] * len(source) if self.target_prefix else None
-        results = self.translator.translate_batch(
-            source,
-            prefix,
-            max_input_length=0,  # never truncate: inputs were checked above
-            return_scores=True,
-            return_end_token=True,
-            suppress_sequences=self.suppressed,
-            **decoding,
-        )
-        penalty = decoding["length_penalty"]
+        self, batches: list[tuple[list[list[str]], dict[str, Any]]]
+    ) -> list[tuple[list[list[str]], list[float]]]:
+        """The only place that touches the device: token lists and mean log-probs per batch.
+
+        Every batch is queued (``asynchronous``) before the first result is
+        read, so the workers share them out; results come back in order.
+        """
+        queued = []
+        for source, decoding in batches:
+            prefix = [self.target_prefix] * len(source) if self.target_prefix else None
+            futures = self.translator.translate_batch(
+                source,
+                prefix,
+                max_input_length=0,  # never truncate: inputs were checked above
+                return_scores=True,
+                return_end_token=True,
+                suppress_sequences=self.suppressed,
+                asynchronous=True,
+                **decoding,
+            )
+            queued.append((futures, decoding["length_penalty"]))
+        return [self._scored([f.result() for f in futures], penalty) for futures, penalty in queued]
+
+    def _scored(self, results: list[Any], penalty: float) -> tuple[list[list[str]], list[float]]:
+        """Best hypotheses and their mean token log-probabilities."""
         hypotheses, scores = [], []
         for result in results:
             tokens = result.hypotheses[0]
@@ -285,6 +334,8 @@ class CTranslate2Adapter:
             "device": device,
             "compute_type": self.compute_type,
             "threads": self.threads,
+            "inter_threads": self.inter_threads,
+            "intra_threads": self.intra_threads,
             "src_lang": self.src_lang,
             "tgt_lang": self.tgt_lang,
             "converted": str(self.converted),
@@ -339,6 +390,18 @@ def resolve_compute_type(compute_type: str, device: str) -> str:
             f"use auto or one of: {', '.join(supported)}"
         )
     return compute_type
+
+
+def thread_split(threads: int, device: str) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for ``threads`` CPU threads on ``device``.
+
+    On CPU, one worker per thread, each single-threaded: batches run side by
+    side, and no thread spins waiting for a sibling (on a 2-core machine
+    shared with other work, two intra-op threads cost twice the CPU time of
+    one for the same output; measured with benchmarks/profile_run.py). A GPU
+    is one device, so one worker there, its threads for the CPU-side work.
+    """
+    return (threads, 1) if device == "cpu" else (1, threads)
 
 
 def available_cores() -> int:

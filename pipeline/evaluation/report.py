@@ -52,6 +52,8 @@ TABLE_ROWS = (
     ("fidelity.terms", "Glossary terms kept (share)", 3),
     ("speed.seconds", "Run time (s)", 1),
     ("speed.segments_per_second", "Segments per second", 2),
+    ("speed.gflop_per_segment", "Model GFLOP per segment (compute floor)", 3),
+    ("speed.gflop_per_second", "Model GFLOP/s achieved", 1),
     ("speed.peak_memory_mb", "Peak memory (MiB)", 0),
 )
 
@@ -205,12 +207,18 @@ def metric(report: dict[str, Any], dotted: str) -> float | int | None:
 
 
 def _speed(run: RunReport, segments: int) -> dict[str, float | None]:
-    """Throughput of the whole run, model loading included, and the process's peak memory."""
+    """Throughput of the whole run, model loading included, and the process's peak memory.
+
+    Beside it, the model arithmetic per segment (the compute floor, see
+    ``pipeline.manifest.throughput``) and the GFLOP/s the run achieved.
+    """
     seconds = run.seconds or None
     return {
         "seconds": round(run.seconds, 3),
         "segments_per_second": round(segments / seconds, 3) if seconds else None,
         "documents_per_second": round(run.processed / seconds, 3) if seconds else None,
+        "gflop_per_segment": run.throughput.get("gflop_per_segment"),
+        "gflop_per_second": run.throughput.get("gflop_per_second"),
         "peak_memory_mb": round(run.peak_memory_mb, 1),
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
+from pipeline.batching import document_passes
 from pipeline.document import (
     FLAG_NUMBERS,
     FLAG_PROTECT_FALLBACK,
@@ -17,7 +18,7 @@ from pipeline.document import (
 from pipeline.protect.generator import STITCHED
 from pipeline.quality import check_numbers, diagnose
 from pipeline.settings import GenerationSettings, TranslateSettings
-from pipeline.stages.base import Stage, chunked, run_batch
+from pipeline.stages.base import Stage, run_batch
 
 # Safer decoding for a second try at a degenerate output: no repeated trigram,
 # a wider beam, and at most twice the input's tokens plus 10, so a loop cannot
@@ -73,7 +74,9 @@ class TranslateStage(Stage):
         return doc
 
     def pipe(self, docs: Iterable[Document], *, batch_size: int = 16) -> Iterator[Document]:
-        for chunk in chunked(docs, batch_size):
+        config = self.context.get("config")
+        segments = config.run.batch_segments if config is not None else 1
+        for chunk in document_passes(docs, min_docs=batch_size, min_segments=segments):
             run_batch(chunk, self.name, self._translate)
             yield from chunk
 

@@ -10,12 +10,14 @@ from typing import IO
 
 
 @contextmanager
-def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
+def atomic_open(path: Path, mode: str = "w", *, durable: bool = True) -> Iterator[IO]:
     """Open a temporary sibling of ``path``; on success rename it over ``path``.
 
     Text mode uses UTF-8 and ``newline="\\n"`` so line-aligned files stay aligned.
-    The data is flushed and synced before the rename, so a crash leaves either
-    the old file or the new one, never a mix.
+    A killed process leaves either the old file or the new one, never a mix.
+    ``durable`` also syncs the data to disk before the rename, so that holds
+    after a system crash too; files whose readers check them (per-document
+    JSON) can skip it, see ``document_json.write_document``.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -23,15 +25,16 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
     try:
         with open(tmp, mode, **kwargs) as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically."""
-    with atomic_open(path) as fh:
+def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``text`` atomically (see ``atomic_open``)."""
+    with atomic_open(path, durable=durable) as fh:
         fh.write(text)

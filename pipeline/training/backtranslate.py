@@ -13,6 +13,7 @@ import lzma
 import re
 import time
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,9 +52,7 @@ def english_sentences(config: BackTranslateConfig) -> Iterator[str]:
             for line in f:
                 text = line.strip()
                 words = len(text.split())
-                if config.min_words <= words <= config.max_words and not _DROPPED_NAME.search(
-                    text
-                ):
+                if config.min_words <= words <= config.max_words and not _DROPPED_NAME.search(text):
                     yield text
 
 
@@ -80,7 +79,7 @@ def back_translate(config_path: Path, *, overrides: dict[str, Any] | None = None
     generator = BatchedGenerator(load_adapter(settings), batch_tokens=config.batch_tokens)
     config.output.parent.mkdir(parents=True, exist_ok=True)
     start, written = time.monotonic(), 0
-    todo = _take(english_sentences(config), done, config.max_sentences)
+    todo = islice(english_sentences(config), done, config.max_sentences)
     with open(config.output, "a", encoding="utf-8", newline="\n") as out:
         for chunk in _chunks(todo, config.chunk):
             outputs = generator.run(chunk)
@@ -105,14 +104,6 @@ def _count_lines(path: Path) -> int:
         return 0
     with open(path, encoding="utf-8", newline="\n") as f:
         return sum(1 for _ in f)
-
-
-def _take(lines: Iterator[str], skip: int, limit: int) -> Iterator[str]:
-    for i, line in enumerate(lines):
-        if i >= limit:
-            return
-        if i >= skip:
-            yield line
 
 
 def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:

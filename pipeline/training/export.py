@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 from pipeline.training.loop import STATE_FILE, average_checkpoints
 from pipeline.training.marian import build_model, save_model_dir
+from pipeline.training.recipe import run_vocabulary
 from pipeline.training.settings import TranslationConfig, load_config
 from pipeline.training.vocab import load_spm, write_tokenizer_files
 
@@ -38,9 +39,7 @@ def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
         raise ConfigError(f"{state_file}: no saved training state to export")
     state = torch.load(state_file, map_location="cpu", weights_only=False)
     saved = [(step, Path(path)) for step, path in state["saved"] if Path(path).exists()]
-    spm_file = config.work_dir / "spm.model"
-    if config.train.init_from is not None:
-        spm_file = config.work_dir / "spm" / "continued.spm"
+    spm_file = run_vocabulary(config)
     sp = load_spm(spm_file)
     model = build_model(config.model, sp.get_piece_size())
     model.load_state_dict(average_checkpoints([path for _, path in saved]))

@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 from pipeline.training.settings import TrainSettings
@@ -181,6 +182,7 @@ def train_loop(
 STATE_FILE = "state.pt"
 
 
+@cache
 def resolve_precision(precision: str, device: str) -> str:
     """``auto`` -> bf16 where the hardware multiplies bf16 natively (CUDA, AVX512-BF16, AMX)."""
     if precision != "auto":

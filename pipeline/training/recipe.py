@@ -61,14 +61,13 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     init_from = config.train.init_from
+    spm_file = run_vocabulary(config)
     if init_from is not None:
         # Continuing a saved model: its vocabulary, not a new one, matches its weights.
         # Copied first, as the output folder may be the folder we continue from.
-        spm_file = config.work_dir / "spm" / "continued.spm"
         spm_file.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(init_from / "source.spm", spm_file)
-    elif config.train.resume and (config.work_dir / "spm.model").exists():
-        spm_file = config.work_dir / "spm.model"  # a resumed run keeps its vocabulary
+    elif config.train.resume and spm_file.exists():
         logger.info("reusing the vocabulary of the run in %s", config.work_dir)
     else:
         spm_file = train_spm(
@@ -118,6 +117,13 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
         "timings": timings,
         "config": config.model_dump(mode="json"),
     }
+
+
+def run_vocabulary(config: TrainingConfig) -> Path:
+    """Where a run keeps its sentencepiece model: a copy of the model it continues, or its own."""
+    if config.train.init_from is not None:
+        return config.work_dir / "spm" / "continued.spm"
+    return config.work_dir / "spm.model"
 
 
 def _load_weights(model, model_dir: Path) -> None:

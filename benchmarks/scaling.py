@@ -41,10 +41,11 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 def news_sentences(train_config: Path) -> list[str]:
     """EVBNews Vietnamese sentences, held-out documents first, in document order."""
+    from pipeline.config import load_settings
     from pipeline.training.data import read_evbnews
-    from pipeline.training.settings import TranslationConfig, load_config
+    from pipeline.training.settings import TranslationConfig
 
-    config = load_config(train_config, TranslationConfig)
+    config = load_settings(train_config, TranslationConfig)
     prefix = config.data.evbnews
     docs = read_evbnews(prefix if prefix.is_absolute() else REPO / prefix)
     # The same shuffle as pipeline.training.data.split_documents: test and

@@ -25,10 +25,11 @@ from pathlib import Path
 
 import torch
 
+from pipeline.config import load_settings
 from pipeline.training.data import read_evbnews
 from pipeline.training.loop import autocast, batch_loss, collate, make_batches
 from pipeline.training.marian import build_model
-from pipeline.training.settings import TranslationConfig, load_config
+from pipeline.training.settings import TranslationConfig
 from pipeline.training.vocab import encode_pairs, load_spm
 
 SHIPPED_TOKENS_PER_SECOND = 2676
@@ -42,7 +43,7 @@ def main() -> None:
     parser.add_argument("--settings", nargs="+", default=["fp32:1", "fp32:2", "bf16:1", "bf16:2"])
     args = parser.parse_args()
 
-    config = load_config(args.config, TranslationConfig)
+    config = load_settings(args.config, TranslationConfig)
     sp = load_spm(args.spm)
     pairs = [p for doc in read_evbnews(config.data.evbnews).values() for p in doc]
     examples = encode_pairs(sp, pairs[:20000], max_source=128, max_target=128)

@@ -109,10 +109,11 @@ class RssSampler:
 
 def heldout_pairs(train_config: Path) -> list[tuple[str, str]]:
     """The EVBNews test split the bundled model's training held out."""
+    from pipeline.config import load_settings
     from pipeline.training.data import read_evbnews, split_documents
-    from pipeline.training.settings import TranslationConfig, load_config
+    from pipeline.training.settings import TranslationConfig
 
-    config = load_config(train_config, TranslationConfig)
+    config = load_settings(train_config, TranslationConfig)
     prefix = config.data.evbnews
     if not prefix.is_absolute():
         prefix = REPO / prefix

@@ -16,8 +16,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -27,6 +28,9 @@ from pipeline.errors import ConfigError
 from pipeline.settings import EngineSettings, InputSettings, OutputSettings, RunSettings
 
 GLOBAL_SECTIONS = ("pipeline", "input", "output", "run", "engine")
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+# ``--set`` items, or dotted path -> value (``{"train.max_steps": 10}``).
+Overrides = Iterable[str] | Mapping[str, Any]
 
 
 class Config(BaseModel):
@@ -79,26 +83,95 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     return path, value
 
 
-def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Return a copy of ``raw`` with each ``--set`` override applied."""
+def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
+    """``--set`` items as dotted path -> value, as the trainers take them (last one wins)."""
+    return dict(map(_dotted, items))
+
+
+def _dotted(item: str) -> tuple[str, Any]:
+    path, value = parse_override(item)
+    return ".".join(path), value
+
+
+def apply_overrides(
+    raw: dict[str, Any],
+    overrides: Overrides | None,
+    *,
+    single_keys: Collection[str] | None = GLOBAL_SECTIONS,
+) -> dict[str, Any]:
+    """Return a copy of ``raw`` with each override set; missing sections are created.
+
+    The one applier of ``--set`` for ``vien run``, ``vien eval`` and every
+    ``vien train`` command.
+
+    Args:
+        raw: the parsed YAML mapping (left unchanged).
+        overrides: ``--set`` items (``translate.num_beams=4``), or dotted path
+            -> value (``{"train.max_steps": 10}``), applied in order.
+        single_keys: the top-level keys a path without a dot may set (a
+            pipeline stage's keys live in its section); None: any key.
+
+    Raises:
+        ConfigError: an item is malformed, or its path runs through a value
+            that is not a section.
+    """
     data = copy.deepcopy(raw)
-    for item in overrides:
-        path, value = parse_override(item)
-        if path[0] not in GLOBAL_SECTIONS and len(path) < 2:
+    for item in overrides.items() if isinstance(overrides, Mapping) else overrides or []:
+        dotted, value = _dotted(item) if isinstance(item, str) else item
+        *parents, leaf = dotted.split(".")
+        if single_keys is not None and not parents and leaf not in single_keys:
             raise ConfigError(f"--set {item!r}: expected a dotted path such as translate.num_beams")
         node = data
-        for part in path[:-1]:
+        for part in parents:
             child = node.get(part)
             if child is None:
                 child = node[part] = {}
             if not isinstance(child, dict):
-                raise ConfigError(f"--set {item}: {part!r} is not a section")
+                raise ConfigError(f"--set {dotted}: {part!r} is not a section")
             node = child
-        node[path[-1]] = value
+        node[leaf] = value
     return data
 
 
-def _format_errors(prefix: str, error: ValidationError) -> list[str]:
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """The mapping a YAML configuration file holds ({} for an empty file).
+
+    Raises:
+        ConfigError: the file is missing, unreadable or not YAML.
+    """
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: configuration file not found") from e
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the configuration ({e.strerror})") from e
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({e.__class__.__name__})") from e
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: configuration must be a mapping of sections")
+    return raw
+
+
+def load_settings(
+    path: str | Path, schema: type[SchemaT], overrides: Overrides | None = None
+) -> SchemaT:
+    """Read a YAML file, apply dotted-path overrides and validate it against ``schema``.
+
+    The loader of the training configs: the same reader, applier and error
+    lines as :func:`load_config`, against a single schema.
+
+    Raises:
+        ConfigError: the file is missing or not YAML, or fails validation
+            (every error listed with its dotted path).
+    """
+    raw = apply_overrides(read_yaml(path), overrides, single_keys=None)
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(f"{path}:\n" + "\n".join(format_errors("", e))) from e
+
+
+def format_errors(prefix: str, error: ValidationError) -> list[str]:
     lines = []
     for err in error.errors():
         loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
@@ -131,7 +204,7 @@ def validate_config(raw: dict[str, Any], *, path: str | None = None) -> Config:
         try:
             stages[name] = stage_cls.Settings.model_validate(raw.get(name) or {})
         except ValidationError as e:
-            problems.extend(_format_errors(name, e))
+            problems.extend(format_errors(name, e))
     for key in raw:
         if key not in GLOBAL_SECTIONS and key not in pipeline:
             problems.append(f"{key}: unknown section (not a stage listed in pipeline)")
@@ -140,7 +213,7 @@ def validate_config(raw: dict[str, Any], *, path: str | None = None) -> Config:
     try:
         config = Config(pipeline=pipeline, stages=stages, path=path, **globals_)
     except ValidationError as e:
-        problems.extend(_format_errors("", e))
+        problems.extend(format_errors("", e))
     if problems:
         raise ConfigError("\n".join(problems))
     assert config is not None
@@ -158,13 +231,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
         ConfigError: the file is missing, is not YAML, or does not validate.
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as e:
-        raise ConfigError(f"{path}: configuration file not found") from e
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML ({e.__class__.__name__})") from e
-    raw = apply_overrides(raw, overrides or [])
+    raw = apply_overrides(read_yaml(path), overrides)
     config = validate_config(raw, path=str(path))
     _resolve_model_paths(config, path.resolve().parent.parent)
     return config
@@ -172,7 +239,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
 
 def _resolve_model_paths(config: Config, project_root: Path) -> None:
     for settings in config.stages.values():
-        for holder in _generation_settings(settings):
+        for holder in model_settings(settings):
             candidate = Path(holder.model)
             if candidate.is_absolute():
                 continue
@@ -184,13 +251,13 @@ def _resolve_model_paths(config: Config, project_root: Path) -> None:
                 holder.model = str(project_root / candidate)
 
 
-def _generation_settings(settings: BaseModel) -> list[Any]:
-    """Every nested settings object that names a ``model``."""
+def model_settings(settings: BaseModel) -> list[Any]:
+    """Every nested settings object of a stage's settings that names a ``model``."""
     found = []
     if "model" in type(settings).model_fields and isinstance(settings.model, str):
         found.append(settings)
     for name in type(settings).model_fields:
         value = getattr(settings, name)
         if isinstance(value, BaseModel):
-            found.extend(_generation_settings(value))
+            found.extend(model_settings(value))
     return found

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.training.data import read_wiktionary, split_documents
 from pipeline.training.detok import detokenize, unescape_iwslt
-from pipeline.training.settings import TranslationConfig, load_config
+from pipeline.training.settings import TranslationConfig
 from pipeline.training.vietnews import desegment
 
 # MarianTokenizer recommends sacremoses, which vien does not use.
@@ -214,7 +215,9 @@ def test_split_documents_keeps_documents_whole():
 
 def test_invalid_override_is_reported_with_its_path():
     with pytest.raises(ConfigError, match="train.max_step"):
-        load_config(CONFIGS / "train-translate-tiny.yaml", TranslationConfig, {"train.max_step": 1})
+        load_settings(
+            CONFIGS / "train-translate-tiny.yaml", TranslationConfig, {"train.max_step": 1}
+        )
 
 
 def test_cli_trains_then_continues_from_the_saved_model(mt_corpus: Path, tmp_path: Path):
@@ -353,7 +356,7 @@ def test_synthetic_pairs_are_tagged_and_counted(mt_corpus: Path, tmp_path: Path)
     _write(
         synthetic, ["Người dân Hà Nội.\tThe people of Hanoi.", "\tAn empty output.", "Nhà\tA house"]
     )
-    config = load_config(
+    config = load_settings(
         CONFIGS / "train-translate-tiny.yaml",
         TranslationConfig,
         {"data.evbnews": str(mt_corpus / "evbnews"), "data.manythings": None,

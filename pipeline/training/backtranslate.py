@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from pipeline.training.settings import _Strict, load_config
+from pipeline.config import load_settings
+from pipeline.settings import Section
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 _DROPPED_NAME = re.compile(r"\b(?:the|a|an|of|in|to)\s+(?:of|in|to|and|the|,|\.)(?!\w)")
 
 
-class BackTranslateConfig(_Strict):
+class BackTranslateConfig(Section):
     """``configs/backtranslate*.yaml``."""
 
     model: Path = Field(description="The en->vi model folder (`data.direction: en-vi`).")
@@ -66,7 +67,7 @@ def back_translate(config_path: Path, *, overrides: dict[str, Any] | None = None
     from pipeline.generation import BatchedGenerator
     from pipeline.settings import GenerationSettings
 
-    config = load_config(config_path, BackTranslateConfig, overrides)
+    config = load_settings(config_path, BackTranslateConfig, overrides)
     done = _count_lines(config.output)
     settings = GenerationSettings(
         model=str(config.model),

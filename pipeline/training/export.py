@@ -11,11 +11,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.training.loop import STATE_FILE, average_checkpoints
 from pipeline.training.marian import build_model, save_model_dir
 from pipeline.training.recipe import run_vocabulary
-from pipeline.training.settings import TranslationConfig, load_config
+from pipeline.training.settings import TranslationConfig
 from pipeline.training.vocab import load_spm, write_tokenizer_files
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
     if "export_dir" not in overrides:
         raise ConfigError("vien train export needs --set export_dir=FOLDER")
     out_dir = Path(overrides.pop("export_dir"))
-    config = load_config(config_path, TranslationConfig, overrides)
+    config = load_settings(config_path, TranslationConfig, overrides)
     state_file = config.work_dir / "checkpoints" / STATE_FILE
     if not state_file.exists():
         raise ConfigError(f"{state_file}: no saved training state to export")

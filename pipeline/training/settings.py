@@ -2,26 +2,22 @@
 
 Defaults live only here, each with a one-line description. Relative paths in
 a config are resolved against the working directory, i.e. the repository root
-the ``vien train`` command is run from.
+the ``vien train`` command is run from. Every section is a runtime ``Section``
+(unknown keys are errors) and configs load with the runtime's
+``pipeline.config.load_settings``, so ``--set`` means the same everywhere.
 """
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
-from pipeline.errors import ConfigError
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from pipeline.settings import Section
 
 
-class VocabSettings(_Strict):
+class VocabSettings(Section):
     """The shared sentencepiece unigram vocabulary."""
 
     size: int = Field(8000, ge=100, description="Number of pieces, special tokens included.")
@@ -29,7 +25,7 @@ class VocabSettings(_Strict):
     max_sentences: int = Field(300_000, description="Sentences sampled to train the vocabulary.")
 
 
-class ModelSettings(_Strict):
+class ModelSettings(Section):
     """Size of the MarianMT encoder-decoder built from scratch."""
 
     d_model: int = Field(256, description="Hidden size.")
@@ -44,11 +40,13 @@ class ModelSettings(_Strict):
     max_positions: int = Field(512, description="Longest sequence the model accepts.")
 
 
-class TrainSettings(_Strict):
+class TrainSettings(Section):
     """The shared torch training loop."""
 
     seed: int = Field(1, description="Seed of torch, batching and data splits.")
-    torch_threads: int = Field(1, ge=1, description="Intra-op CPU threads.")
+    torch_threads: int = Field(
+        1, ge=1, description="Intra-op CPU threads, set once for the process by `vien train`."
+    )
     precision: Literal["auto", "fp32", "bf16"] = Field(
         "auto",
         description="Matmul precision of forward and backward passes: bf16 autocast (weights "
@@ -89,7 +87,7 @@ class TrainSettings(_Strict):
     )
 
 
-class GenerateSettings(_Strict):
+class GenerateSettings(Section):
     """Decoding defaults written to ``generation_config.json``."""
 
     num_beams: int = Field(4, description="Beam size.")
@@ -98,7 +96,7 @@ class GenerateSettings(_Strict):
     length_penalty: float = Field(1.0, description="Beam score length exponent.")
 
 
-class EvalSettings(_Strict):
+class EvalSettings(Section):
     """Scoring after training (may decode faster than the shipped defaults)."""
 
     num_beams: int = Field(2, description="Beam size used for scoring.")
@@ -106,14 +104,14 @@ class EvalSettings(_Strict):
     max_examples: int | None = Field(None, description="Score only the first N of each set.")
 
 
-class DevSet(_Strict):
+class DevSet(Section):
     """One external vi->en dev set."""
 
     prefix: Path = Field(description="Path without the .vi/.en suffix.")
     format: Literal["plain", "iwslt"] = Field("plain", description="iwslt: tokenized, escaped.")
 
 
-class TranslationData(_Strict):
+class TranslationData(Section):
     """Where the vi-en parallel data lives and how it is split."""
 
     evbnews: Path = Field(description="EVBNews prefix (.vi, .en, .ids).")
@@ -144,7 +142,7 @@ class TranslationData(_Strict):
     dev_sets: dict[str, DevSet] = Field(default_factory=dict, description="Extra scored sets.")
 
 
-class SummarizationData(_Strict):
+class SummarizationData(Section):
     """The VietNews files."""
 
     train: Path = Field(description="Training jsonl.xz.")
@@ -153,7 +151,7 @@ class SummarizationData(_Strict):
     valid_loss_articles: int = Field(300, description="Training articles held out for val loss.")
 
 
-class TrainingConfig(_Strict):
+class TrainingConfig(Section):
     output_dir: Path = Field(description="Where the Hugging Face model directory is written.")
     work_dir: Path = Field(description="Scratch space: vocabulary text, checkpoints.")
     vocab: VocabSettings = Field(default_factory=VocabSettings)
@@ -173,56 +171,3 @@ class SummarizationConfig(TrainingConfig):
     """``configs/train-summarize*.yaml``."""
 
     data: SummarizationData
-
-
-ConfigT = TypeVar("ConfigT", bound=BaseModel)
-
-
-def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """Return a copy of ``raw`` with dotted-path overrides (``train.max_steps``) set.
-
-    Args:
-        raw: the parsed YAML mapping.
-        overrides: dotted path -> value; ``None`` changes nothing.
-
-    Returns:
-        The merged mapping.
-    """
-    merged = copy.deepcopy(raw)
-    for dotted, value in (overrides or {}).items():
-        node = merged
-        *parents, leaf = dotted.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"override {dotted!r}: {key!r} is not a section")
-        node[leaf] = value
-    return merged
-
-
-def load_config(
-    path: Path, schema: type[ConfigT], overrides: dict[str, Any] | None = None
-) -> ConfigT:
-    """Read, override and validate a training config.
-
-    Args:
-        path: the YAML file.
-        schema: the pydantic model to validate against.
-        overrides: dotted path -> value, applied before validation.
-
-    Returns:
-        The validated settings.
-
-    Raises:
-        ConfigError: the file is missing or unreadable, or fails validation
-            (every error is listed with its path).
-    """
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"cannot read training config {path}: {e}") from e
-    try:
-        return schema.model_validate(apply_overrides(raw, overrides))
-    except ValidationError as e:
-        lines = [f"  {'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()]
-        raise ConfigError(f"invalid training config {path}:\n" + "\n".join(lines)) from e

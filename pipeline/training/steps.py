@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from pipeline.training.settings import _Strict, load_config
+from pipeline.config import load_settings
+from pipeline.settings import Section
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ COMMANDS = {
 }
 
 
-class Step(_Strict):
+class Step(Section):
     """One command of the recipe."""
 
     run: Literal["translate", "summarize", "backtranslate"] = Field(description="The command.")
@@ -37,7 +38,7 @@ class Step(_Strict):
     )
 
 
-class RecipeConfig(_Strict):
+class RecipeConfig(Section):
     """``configs/train-recipe*.yaml``."""
 
     steps: list[Step] = Field(min_length=1, description="Commands, run in order.")
@@ -53,7 +54,7 @@ def run_recipe(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
     """
     from pipeline import registry
 
-    config = load_config(config_path, RecipeConfig)
+    config = load_settings(config_path, RecipeConfig)
     reports = []
     for i, step in enumerate(config.steps):
         entry: dict[str, Any] = {"step": i, "run": step.run, "config": str(step.config)}

@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import load_settings
 from pipeline.training.marian import generate_texts, load_model_dir
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
 from pipeline.training.scoring import summary_scores
-from pipeline.training.settings import SummarizationConfig, load_config
+from pipeline.training.settings import SummarizationConfig
 from pipeline.training.vietnews import Article, read_vietnews
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def train_summarization(config_path: Path, *, overrides: dict[str, Any] | None =
     Raises:
         ConfigError: the config is unreadable or invalid.
     """
-    config = load_config(config_path, SummarizationConfig, overrides)
+    config = load_settings(config_path, SummarizationConfig, overrides)
     t0 = time.monotonic()
     articles = read_vietnews(config.data.train, config.data.max_train)
     n_valid = config.data.valid_loss_articles

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from pipeline.config import load_settings
+from pipeline.settings import Section
 from pipeline.text.tone_model import (
     BOS,
     CONFIG_FILE,
@@ -33,7 +35,6 @@ from pipeline.text.tone_model import (
     token_form,
 )
 from pipeline.text.tones import to_new_style
-from pipeline.training.settings import load_config
 from pipeline.training.vietnews import read_vietnews
 
 logger = logging.getLogger(__name__)
@@ -42,18 +43,14 @@ MAX_VOCAB = 65_535  # ids are packed 16 bits per word
 _SHIFT = np.uint64(16)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ToneData(_Strict):
+class ToneData(Section):
     """Where the marked training text comes from."""
 
     train: Path = Field(description="VietNews training jsonl.xz (title, body and abstract).")
     max_articles: int | None = Field(None, ge=1, description="Read only the first N articles.")
 
 
-class ToneModelSettings(_Strict):
+class ToneModelSettings(Section):
     """Pruning and storage of the counted model."""
 
     min_count: int = Field(3, ge=1, description="Words seen fewer times are unknown to the model.")
@@ -64,7 +61,7 @@ class ToneModelSettings(_Strict):
     )
 
 
-class ToneTrainingConfig(_Strict):
+class ToneTrainingConfig(Section):
     """``configs/train-tones.yaml``."""
 
     output_dir: Path = Field(description="Model folder to write (tones.npz, config.json).")
@@ -181,7 +178,7 @@ def train_tones(config_path: Path, *, overrides: dict[str, Any] | None = None) -
     Raises:
         ConfigError: the config is unreadable or invalid.
     """
-    config = load_config(config_path, ToneTrainingConfig, overrides)
+    config = load_settings(config_path, ToneTrainingConfig, overrides)
     start = time.monotonic()
     ids, forms, counts = encode_lines(training_lines(config.data.train, config.data.max_articles))
     vocab = build_vocabulary(counts, config.model.min_count)

@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import load_settings
 from pipeline.protect.placeholders import BACK_TRANSLATION_TAG, all_placeholders
 from pipeline.training.data import Pair, load_parallel
 from pipeline.training.marian import generate_texts, load_model_dir
 from pipeline.training.masking import PairMasker
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
 from pipeline.training.scoring import translation_scores
-from pipeline.training.settings import EvalSettings, TranslationConfig, load_config
+from pipeline.training.settings import EvalSettings, TranslationConfig
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
     Raises:
         ConfigError: the config is unreadable or invalid.
     """
-    config = load_config(config_path, TranslationConfig, overrides)
+    config = load_settings(config_path, TranslationConfig, overrides)
     t0 = time.monotonic()
     splits = load_parallel(config.data, config.train.seed)
     prep_minutes = (time.monotonic() - t0) / 60

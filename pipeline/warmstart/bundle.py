@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from pipeline.config import apply_overrides, load_settings, read_yaml
 from pipeline.training.data import load_parallel
-from pipeline.training.settings import apply_overrides, load_config
 from pipeline.warmstart.e5file import E5File, default_model_path
 from pipeline.warmstart.prune import prune_vocab, write_pruned_e5
 from pipeline.warmstart.train import WarmStartConfig
@@ -53,7 +53,7 @@ def write_bundle(
     Returns:
         The written config's path, the files and their total size in MB.
     """
-    config = load_config(config_path, WarmStartConfig, overrides)
+    config = load_settings(config_path, WarmStartConfig, overrides)
     bundle = Path(os.path.relpath(bundle_dir))
     (bundle / "data").mkdir(parents=True, exist_ok=True)
     splits = load_parallel(config.data, config.train.seed)
@@ -69,7 +69,7 @@ def write_bundle(
         moved["manythings"] = _copy(data.manythings, (".vie", ".eng"), bundle)
     if data.wiktionary:
         moved["wiktionary"] = _copy(data.wiktionary, ("",), bundle)
-    raw = apply_overrides(yaml.safe_load(Path(config_path).read_text(encoding="utf-8")), overrides)
+    raw = apply_overrides(read_yaml(config_path), overrides)
     raw["data"].update(moved)
     for name, dev in data.dev_sets.items():
         raw["data"]["dev_sets"][name]["prefix"] = _copy(dev.prefix, (".vi", ".en"), bundle)

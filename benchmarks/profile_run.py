@@ -262,7 +262,7 @@ def _instrument_eval(profile: Profile) -> None:
 def run(args: argparse.Namespace, profile: Profile) -> dict[str, Any]:
     """Run the configured pipeline once, instrumented; returns facts for the header."""
     with profile.region("startup: imports"):
-        from pipeline.cli import DEFAULT_CONFIG
+        from pipeline.cli.common import DEFAULT_CONFIG
         from pipeline.config import load_config
         from pipeline.evaluation import report as evaluation
         from pipeline.evaluation.testsets import load_line_files

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from pipeline.config import Config, load_config  # noqa: E402
-from pipeline.engines.ray_engine import run_ray  # noqa: E402
+from pipeline.engines.ray_engine import RayEngine  # noqa: E402
 from pipeline.runner import run  # noqa: E402
 
 TESTSET = REPO / "tests" / "testset" / "vien-testset-v1.jsonl"
@@ -66,7 +66,7 @@ def timed(engine: str, corpus: Path, config: Config, work: Path) -> float:
     if engine == "local":
         report = run([str(corpus)], out, config, progress=False)
     else:
-        report = run_ray([str(corpus)], out, config, progress=False)
+        report = run([str(corpus)], out, config, progress=False, engine=RayEngine(config.engine))
     seconds = time.perf_counter() - started
     if report.failures:
         raise SystemExit(f"{engine}: {len(report.failures)} documents failed")

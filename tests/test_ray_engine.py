@@ -19,9 +19,17 @@ from typer.testing import CliRunner  # noqa: E402
 
 from pipeline.cli import app  # noqa: E402
 from pipeline.config import load_config, validate_config  # noqa: E402
-from pipeline.engines.ray_engine import run_ray  # noqa: E402
+from pipeline.engines.ray_engine import RayEngine  # noqa: E402
 from pipeline.errors import ConfigError  # noqa: E402
 from pipeline.runner import run  # noqa: E402
+
+
+def run_ray(inputs: list[str], out: Path, config, *, progress: bool, address: str | None = None):
+    """The runner on the Ray engine, as ``vien run --engine ray`` calls it."""
+    return run(
+        inputs, out, config, progress=progress, engine=RayEngine(config.engine, address=address)
+    )
+
 
 REPO = Path(__file__).resolve().parent.parent
 DOCUMENTS = 200

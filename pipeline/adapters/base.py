@@ -84,7 +84,6 @@ class Seq2SeqAdapter:
     default_tgt_lang: ClassVar[str | None] = None
 
     def __init__(self, settings: GenerationSettings, *, tokenizer: Any = None) -> None:
-        import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         self.settings = settings
@@ -109,8 +108,6 @@ class Seq2SeqAdapter:
                 f"{loading_hint(e, settings.allow_pickle_weights)}. Give a local model folder, "
                 "or a hub id on a machine with internet access."
             ) from e
-        if settings.threads:
-            torch.set_num_threads(settings.threads)
         self.model.to(self.device).eval()
         self.checksum = weights_checksum(Path(settings.model)) if local else None
         self._configure_tokenizer()

@@ -1,9 +1,10 @@
 """Run the pipeline's stages on a Ray cluster, with the same outputs as the local engine.
 
 The driver reads the inputs and skips finished documents exactly as the local
-engine does (it is the same runner). The pending documents become a Ray
-Dataset with one row per document: its position in the input order and its
-``Document.to_dict`` as JSON (a JSON string, because Arrow would infer a
+engine does: it is the same runner, given this engine (``vien run --engine
+ray`` calls ``runner.run(..., engine=RayEngine(config.engine))``). The pending
+documents become a Ray Dataset with one row per document: its position in the
+input order and its ``Document.to_dict`` as JSON (a JSON string, because Arrow would infer a
 nested schema that differs from one document's metadata to the next). Stages
 without a model run as stateless ``map_batches`` tasks; model stages (those
 that override ``Stage.pipe``) run in actor pools, so each actor loads its
@@ -17,7 +18,6 @@ import json
 import logging
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pipeline import registry
@@ -25,7 +25,6 @@ from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines import LocalEngine, StageFacts
 from pipeline.errors import ConfigError, StageError
-from pipeline.runner import RunReport, run
 from pipeline.settings import EngineSettings
 from pipeline.stages.base import Stage
 
@@ -38,38 +37,6 @@ DOC = "doc"
 FACTS_PREFIX = "facts_"
 # Upper bound on the blocks the pending documents are split into.
 MAX_BLOCKS = 1000
-
-
-def run_ray(
-    inputs: list[str],
-    out_dir: str | Path,
-    config: Config,
-    *,
-    force: bool = False,
-    progress: bool = True,
-    address: str | None = None,
-) -> RunReport:
-    """Run the configured pipeline over ``inputs`` into ``out_dir`` on a Ray cluster.
-
-    Args:
-        inputs: files, folders (read recursively) and glob patterns.
-        out_dir: output folder on the driver; created if missing.
-        config: a validated configuration; ``config.engine`` sizes the actor pools.
-        force: redo documents already finished with the same configuration.
-        progress: show a progress bar on stderr.
-        address: the cluster to join (``auto``, ``HOST:PORT`` or ``ray://...``);
-            unset starts a Ray instance on this machine for the run.
-
-    Returns:
-        The run report, as :func:`pipeline.runner.run` returns it.
-
-    Raises:
-        ConfigError: Ray is not installed.
-        StageError: the stages do not chain, the cluster failed, or a document
-            failed with ``run.on_error: raise``.
-    """
-    engine = RayEngine(config.engine, address=address)
-    return run(inputs, out_dir, config, force=force, progress=progress, engine=engine)
 
 
 class RayEngine(LocalEngine):

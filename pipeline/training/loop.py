@@ -218,8 +218,8 @@ class _Run:
     def __init__(self, model, valid: Sequence[Example], settings: TrainSettings, ckpt: Path):
         import torch
 
+        # Threads (``train.torch_threads``) are the CLI's to set, once per process.
         torch.manual_seed(settings.seed)
-        torch.set_num_threads(settings.torch_threads)
         self.model = model.to(settings.device).train()
         self.valid = valid
         self.settings = settings
@@ -244,11 +244,13 @@ class _Run:
 
     def train(self, encode_epoch: Callable[[int], list[Example]]) -> LoopReport:
         """Run epochs until a budget runs out, then pick final or averaged weights."""
+        import torch
+
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
         if self.settings.resume:
             self._load_state()
         self.start = time.monotonic()
-        logger.info("training in %s with %d threads", self.precision, self.settings.torch_threads)
+        logger.info("training in %s with %d threads", self.precision, torch.get_num_threads())
         while not self.report.stop_reason:
             examples = encode_epoch(self.epoch)
             rng = random.Random(self.settings.seed * 100_003 + self.epoch)

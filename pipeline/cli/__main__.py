@@ -1,0 +1,5 @@
+"""``python -m pipeline.cli``: the ``vien`` command."""
+
+from pipeline.cli import app
+
+app()

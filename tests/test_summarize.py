@@ -38,6 +38,9 @@ BODY = [
 ]
 FAITHFUL = "Nghệ An sơ tán 2.500 người vì mưa lớn từ ngày 6/3."
 INVENTED_NUMBER = "Nghệ An sơ tán 3.000 người vì mưa lớn."
+# The faithful summary as the translator receives it: names and numbers in English.
+PROTECTED = "Nghe An sơ tán 2,500 người vì mưa lớn từ ngày March 6."
+FAITHFUL_EN = "Nghe An evacuated 2,500 people after heavy rain since March 6."
 LEAD_2_VI = " ".join(vi for vi, _ in BODY[:2])
 LEAD_2_EN = " ".join(en for _, en in BODY[:2])
 
@@ -90,7 +93,7 @@ def models(monkeypatch: pytest.MonkeyPatch) -> dict[str, ScriptedModel]:
     table = {
         "sum": ScriptedModel("sum", {}, FAITHFUL, "1a2b3c4d5e6f"),
         "other-sum": ScriptedModel("other-sum", {}, FAITHFUL, "99887766"),
-        "mt": ScriptedModel("mt", {FAITHFUL: "Nghe An evacuated 2,500 people."}, "EN", "00"),
+        "mt": ScriptedModel("mt", {PROTECTED: FAITHFUL_EN}, "EN", "00"),
     }
     monkeypatch.setattr(loading, "load_adapter", lambda settings: table[settings.model])
     return table
@@ -153,8 +156,23 @@ def test_settings_errors_name_the_key(section: dict, message: str) -> None:
 
 def test_faithful_summary_is_kept_and_translated(models: dict[str, ScriptedModel]) -> None:
     doc = model_stage()(news())
-    assert doc.summaries == {"vi": FAITHFUL, "en": "Nghe An evacuated 2,500 people."}
+    assert doc.summaries == {"vi": FAITHFUL, "en": FAITHFUL_EN}
     assert doc.flags == []
+    # Its names and numbers are protected like the body's.
+    assert models["mt"].inputs == [PROTECTED]
+
+
+def test_summary_translation_unprotected_when_protect_is_off(
+    models: dict[str, ScriptedModel],
+) -> None:
+    models["mt"].outputs = {FAITHFUL: "Nghe An evacuated people."}
+    section = {"method": "model", "vi": {"model": "sum"}}
+    config = validate_config({"pipeline": ["translate", "summarize"],
+                              "translate": {"model": "mt", "protect": False},
+                              "summarize": section})  # fmt: skip
+    doc = SummarizeStage(config.stages["summarize"], context={"config": config})(news())
+    assert doc.summaries["en"] == "Nghe An evacuated people."
+    assert models["mt"].inputs == [FAITHFUL]
 
 
 def test_unsupported_number_falls_back_to_lead(models: dict[str, ScriptedModel]) -> None:
@@ -170,9 +188,18 @@ def test_fallback_without_translations_translates_the_lead(
     models: dict[str, ScriptedModel],
 ) -> None:
     models["sum"].default = INVENTED_NUMBER
+    protected = (
+        "Ông Nguyen Van Hung, Chairman of the provincial People's Committee Nghe An,"
+        " cho biết 2,500 người đã được sơ tán."
+    )
+    english = (
+        "Mr Nguyen Van Hung, Chairman of the provincial People's Committee Nghe An,"
+        " said 2,500 people were evacuated."
+    )
+    models["mt"].outputs = {protected: english}
     doc = model_stage(lead_sentences=1)(news(translated=False))
-    assert doc.summaries == {"vi": BODY[0][0], "en": "EN"}
-    assert models["mt"].inputs == [BODY[0][0]]
+    assert doc.summaries == {"vi": BODY[0][0], "en": english}
+    assert models["mt"].inputs == [protected]
 
 
 def test_fallback_keeps_english_off(models: dict[str, ScriptedModel]) -> None:

@@ -47,6 +47,24 @@ def shared_generator(context: dict[str, Any], settings: GenerationSettings, *, c
     return generators[key]
 
 
+def translator(context: dict[str, Any], settings: TranslateSettings) -> Any:
+    """The run's translator: the shared generator, wrapped to protect spans when configured.
+
+    The translate stage and the summarizer's English summaries use this one, so
+    a summary's names and numbers are protected like the body's.
+    """
+    inner = shared_generator(context, settings, cache=settings.cache)
+    if not settings.protect:
+        return inner
+    wrappers = context.setdefault("protecting", {})
+    key = settings.model_dump_json()
+    if key not in wrappers or wrappers[key].inner is not inner:
+        from pipeline.protect.generator import protecting
+
+        wrappers[key] = protecting(inner, settings)
+    return wrappers[key]
+
+
 class TranslateStage(Stage):
     """Translate every segment, batching sentences from many documents together."""
 
@@ -57,17 +75,8 @@ class TranslateStage(Stage):
 
     @property
     def generator(self) -> Any:
-        """The run's generator for this model, wrapped to protect spans when configured."""
-        settings: TranslateSettings = self.settings  # type: ignore[assignment]
-        inner = shared_generator(self.context, settings, cache=settings.cache)
-        if not settings.protect:
-            return inner
-        wrapper = getattr(self, "_protecting", None)
-        if wrapper is None or wrapper.inner is not inner:
-            from pipeline.protect.generator import protecting
-
-            wrapper = self._protecting = protecting(inner, settings)
-        return wrapper
+        """The run's translator for this model (spans protected when configured)."""
+        return translator(self.context, self.settings)  # type: ignore[arg-type]
 
     def __call__(self, doc: Document) -> Document:
         self._translate([doc])

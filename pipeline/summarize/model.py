@@ -19,7 +19,7 @@ from pipeline.errors import StageError
 from pipeline.generation import BatchedGenerator
 from pipeline.quality.faithful import check_summary
 from pipeline.settings import ModelSummarizeSettings, SummaryModelSettings
-from pipeline.stages.translate import shared_generator
+from pipeline.stages.translate import shared_generator, translator
 from pipeline.summarize.base import Summarizer
 from pipeline.summarize.lead import lead_summary
 from pipeline.text.segment import split_sentences
@@ -91,14 +91,13 @@ class ModelSummarizer(Summarizer):
         doc.flag(FLAG_SUMMARY_FALLBACK)
 
     def _translate_summaries(self, docs: list[Document]) -> None:
-        """English summaries through the translate stage's own generator, sentence by sentence."""
-        settings = self._translate_settings()
-        translator = shared_generator(self.context, settings, cache=settings.cache)
+        """English summaries through the translate stage's own translator, sentence by sentence."""
+        translate = translator(self.context, self._translate_settings())
         sentences = [
             [summary[a:b] for a, b in split_sentences(summary)]
             for summary in (d.summaries.get("vi", "") for d in docs)
         ]
-        outputs = iter(translator.run([t for group in sentences for t in group]))
+        outputs = iter(translate.run([t for group in sentences for t in group]))
         for doc, group in zip(docs, sentences, strict=True):
             doc.summaries["en"] = " ".join(next(outputs).text for _ in group).strip()
 

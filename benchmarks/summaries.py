@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from pipeline.adapters.loading import load_adapter  # noqa: E402
 from pipeline.config import validate_config  # noqa: E402
 from pipeline.document import FLAG_SUMMARY_FALLBACK, Document, Paragraph, Segment  # noqa: E402
-from pipeline.evaluation.metrics import mean_rouge, rouge_pair, tokenize  # noqa: E402
+from pipeline.evaluation.metrics import summary_scores  # noqa: E402
 from pipeline.generation import BatchedGenerator  # noqa: E402
 from pipeline.quality.faithful import check_summary, unsupported_numbers  # noqa: E402
 from pipeline.stages.summarize import SummarizeStage  # noqa: E402
@@ -87,30 +87,17 @@ def cached_generator(context: dict, vi: dict[str, Any]) -> None:
 def row(name: str, articles: list[Article], summaries: list[str], fallbacks: int, seconds: float):
     """The table row of one system."""
     n = len(articles)
-    rouge = mean_rouge([rouge_pair(s, a.summary) for s, a in zip(summaries, articles, strict=True)])
-    novel = total = 0
-    for summary, article in zip(summaries, articles, strict=True):
-        source = set(_bigrams(tokenize(article.text)))
-        bigrams = _bigrams(tokenize(summary))
-        novel += sum(b not in source for b in bigrams)
-        total += len(bigrams)
-    unsupported = sum(
-        bool(unsupported_numbers(a.text, s)) for s, a in zip(summaries, articles, strict=True)
-    )
+    scores = summary_scores(summaries, [a.summary for a in articles], [a.text for a in articles])
     return [
         name,
-        f"{rouge['rouge1']:.2f}",
-        f"{rouge['rouge2']:.2f}",
-        f"{rouge['rougeL']:.2f}",
-        f"{100 * novel / max(total, 1):.1f}",
-        f"{100 * unsupported / n:.1f}",
+        f"{scores['rouge1']:.2f}",
+        f"{scores['rouge2']:.2f}",
+        f"{scores['rougeL']:.2f}",
+        f"{scores['novel_bigrams_pct']:.1f}",
+        f"{scores['unsupported_numbers_pct']:.1f}",
         f"{100 * fallbacks / n:.1f}",
         f"{seconds / n:.3f}",
     ]
-
-
-def _bigrams(tokens: list[str]) -> list[tuple[str, str]]:
-    return list(zip(tokens, tokens[1:], strict=False))
 
 
 def reference_row(articles: list[Article]) -> list[str]:

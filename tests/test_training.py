@@ -113,11 +113,32 @@ def test_train_translation_saves_a_model_the_auto_classes_load(mt_corpus: Path, 
     )
     assert set(report["scores"]) == {"evbnews_test", "wmt24pp", "iwslt_tst2012"}
     assert report["loop"]["steps"] == 6
+    _assert_command_reproduces(report["scores"]["wmt24pp"], tmp_path / "again")
     for name in ("source.spm", "target.spm", "vocab.json", "model.safetensors"):
         assert (tmp_path / "model" / name).is_file()
     tokenizer_config = json.loads((tmp_path / "model" / "tokenizer_config.json").read_text())
     assert (tokenizer_config["source_lang"], tokenizer_config["target_lang"]) == ("vi", "en")
     _assert_generates(tmp_path / "model", ["Tôi yêu Hà Nội.", "Nhà mới đẹp quá, bạn ạ!"])
+
+
+def _assert_command_reproduces(score: dict, out: Path) -> None:
+    """The report's ``vien eval`` command, run again, gives the report's figures."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    args = shlex.split(score["command"])
+    assert args[:3] == ["vien", "eval", "--tsv"]
+    args[args.index("-o") + 1] = str(out)
+    result = CliRunner().invoke(app, args[1:])
+    assert result.exit_code == 0, result.output
+    again = json.loads((out / "report.json").read_text(encoding="utf-8"))["metrics"]
+    assert (again["translation"]["bleu"], again["translation"]["chrf"]) == (
+        score["bleu"],
+        score["chrf"],
+    )
 
 
 def test_train_summarization_saves_a_model_the_auto_classes_load(sum_corpus: Path, tmp_path: Path):

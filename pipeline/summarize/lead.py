@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pipeline.document import FLAG_BYLINE, FLAG_HEADLINE, Document, Segment
@@ -38,6 +39,11 @@ def lead_summary(doc: Document, n: int) -> dict[str, str]:
     """``{"vi", "en"}``: the first ``n`` body sentences and their translations ("" if none)."""
     lead = lead_segments(doc, n)
     return {
-        "vi": " ".join(seg.vi for seg in lead),
-        "en": " ".join(seg.en or "" for seg in lead).strip(),
+        "vi": lead_text([seg.vi for seg in lead], n),
+        "en": lead_text([seg.en or "" for seg in lead], n).strip(),
     }
+
+
+def lead_text(sentences: Sequence[str], n: int) -> str:
+    """The first ``n`` sentences joined by spaces: the lead summary, and training's baseline."""
+    return " ".join(sentences[:n])

@@ -1,4 +1,4 @@
-"""Build a MarianMT model from scratch, save it as a Hugging Face directory, load it back.
+"""Build a MarianMT model from scratch and save it as a Hugging Face directory.
 
 The saved directory is what the project's Marian adapter loads offline with
 ``AutoTokenizer``/``AutoModelForSeq2SeqLM``; weights are stored in fp16 to
@@ -102,57 +102,3 @@ def save_model_dir(model, out_dir: Path, generate: GenerateSettings) -> Path:
     config["dtype"] = "float32"
     config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return out_dir / "model.safetensors"
-
-
-def load_model_dir(model_dir: Path, device: str = "cpu"):
-    """Load a saved directory with the Auto classes, as users will (offline, fp32, eval mode)."""
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), local_files_only=True)
-    return tokenizer, model.float().to(device).eval()
-
-
-def generate_texts(
-    model,
-    tokenizer,
-    texts: list[str],
-    *,
-    num_beams: int,
-    batch_size: int,
-    max_input_tokens: int,
-    max_length: int | None = None,
-) -> list[str]:
-    """Decode ``texts`` in length-sorted batches; returns one string per input, in input order.
-
-    Args:
-        model: a loaded seq2seq model.
-        tokenizer: its tokenizer.
-        texts: source texts.
-        num_beams: beam size (1 = greedy).
-        batch_size: texts per ``generate`` call.
-        max_input_tokens: longer inputs are truncated.
-        max_length: output limit; ``None`` keeps the generation config's.
-
-    Returns:
-        The decoded outputs.
-    """
-    import torch
-
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    outputs: list[str] = [""] * len(texts)
-    extra = {} if max_length is None else {"max_length": max_length}
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
-        enc = tokenizer(
-            [texts[i] for i in idx],
-            return_tensors="pt",
-            padding=True,
-            truncation=True,
-            max_length=max_input_tokens,
-        ).to(model.device)
-        with torch.inference_mode():
-            out = model.generate(**enc, num_beams=num_beams, **extra)
-        for i, text in zip(idx, tokenizer.batch_decode(out, skip_special_tokens=True), strict=True):
-            outputs[i] = text
-    return outputs

@@ -1,92 +1,122 @@
-"""Scores written into the training reports and model cards.
+"""Held-out scores for the training reports and model cards, through the runtime's own path.
 
-BLEU and chrF++ use sacrebleu's defaults on detokenized text. ROUGE uses a
-Vietnamese-aware tokenizer because rouge-score's default keeps only ASCII
-letters and digits, which would drop most Vietnamese syllables.
+A translation figure is what ``vien eval`` measures: each vi->en set is
+written as a ``vi<TAB>en`` file under ``work_dir/eval/`` and scored by
+``pipeline.evaluation.report.evaluate`` with ``configs/default.yaml`` and the
+trained model, and the report carries the exact ``vien eval`` command that
+reproduces it. The en->vi (backward) model and the summarizer have no ``vien
+eval`` of their own; they decode through the same adapter and
+``BatchedGenerator`` as the pipeline and score with the same metrics module.
+Nothing is truncated: long inputs are split as in a run.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import logging
+import shlex
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-WORD = re.compile(r"\w+")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+from pipeline.evaluation.metrics import translation_scores
 
+logger = logging.getLogger(__name__)
 
-def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict:
-    """Corpus BLEU and chrF++ (``CHRF(word_order=2)``) with their sacrebleu signatures."""
-    from sacrebleu.metrics import BLEU, CHRF
-
-    bleu, chrf = BLEU(), CHRF(word_order=2)
-    refs = [list(references)]
-    return {
-        "bleu": round(bleu.corpus_score(list(hypotheses), refs).score, 2),
-        "chrf++": round(chrf.corpus_score(list(hypotheses), refs).score, 2),
-        "sentences": len(hypotheses),
-        "bleu_signature": str(bleu.get_signature()),
-        "chrf_signature": str(chrf.get_signature()),
-    }
+REPO = Path(__file__).resolve().parents[2]
+EVAL_CONFIG = REPO / "configs" / "default.yaml"
+EVAL_DIR = "eval"
 
 
-class VietnameseTokenizer:
-    """Lower-cased Unicode word tokens; the ``tokenize`` interface rouge-score expects."""
-
-    def tokenize(self, text: str) -> list[str]:
-        """Split NFC-normalized, lower-cased text into runs of letters and digits."""
-        return WORD.findall(unicodedata.normalize("NFC", text).lower())
+def eval_overrides(model_dir: Path, num_beams: int) -> list[str]:
+    """The ``--set`` items that put the trained model into ``configs/default.yaml``."""
+    return [f"translate.model={Path(model_dir).resolve()}", f"translate.num_beams={num_beams}"]
 
 
-def rouge_scores(predictions: Sequence[str], references: Sequence[str]) -> dict:
-    """Mean ROUGE-1/2/L F1 (x100) over pairs, without stemming."""
-    from rouge_score import rouge_scorer
-
-    names = ["rouge1", "rouge2", "rougeL"]
-    scorer = rouge_scorer.RougeScorer(names, tokenizer=VietnameseTokenizer())
-    totals = dict.fromkeys(names, 0.0)
-    for pred, ref in zip(predictions, references, strict=True):
-        for name, score in scorer.score(ref, pred).items():
-            totals[name] += score.fmeasure
-    n = max(len(predictions), 1)
-    return {name: round(100 * total / n, 2) for name, total in totals.items()}
+def eval_command(tsv: Path, overrides: list[str], out_dir: Path) -> str:
+    """The ``vien eval`` command line that scores ``tsv`` as the report did."""
+    sets = [part for item in overrides for part in ("--set", item)]
+    return shlex.join(
+        ["vien", "eval", "--tsv", str(tsv), "--config", str(EVAL_CONFIG), *sets,
+         "-o", str(out_dir), "--quiet"]
+    )  # fmt: skip
 
 
-def novel_bigram_share(summaries: Sequence[str], articles: Sequence[str]) -> float:
-    """Share (%) of summary bigrams that do not occur in their article: how abstractive it is."""
-    tokenizer = VietnameseTokenizer()
-    novel = total = 0
-    for summary, article in zip(summaries, articles, strict=True):
-        words = tokenizer.tokenize(summary)
-        source = tokenizer.tokenize(article)
-        seen = set(zip(source, source[1:], strict=False))
-        bigrams = list(zip(words, words[1:], strict=False))
-        novel += sum(b not in seen for b in bigrams)
-        total += len(bigrams)
-    return round(100 * novel / max(total, 1), 2)
+def score_with_vien_eval(
+    model_dir: Path, sets: dict[str, Sequence[tuple[str, str]]], num_beams: int, work_dir: Path
+) -> dict[str, dict[str, Any]]:
+    """Score a vi->en model on each set exactly as ``vien eval`` does.
+
+    Args:
+        model_dir: the saved model folder.
+        sets: name -> (vi, en) pairs (already cut to the scored number).
+        num_beams: beam size of the scoring run.
+        work_dir: the run's scratch folder; the sets and eval reports go under ``eval/``.
+
+    Returns:
+        name -> BLEU, chrF++, their signatures, the beam size and the command.
+    """
+    from pipeline.config import load_config
+    from pipeline.evaluation.report import evaluate
+    from pipeline.evaluation.testsets import load_tsv
+
+    overrides = eval_overrides(model_dir, num_beams)
+    config = load_config(EVAL_CONFIG, overrides)
+    scores = {}
+    for name, pairs in sets.items():
+        tsv = write_pairs(work_dir / EVAL_DIR / f"{name}.tsv", pairs)
+        out = tsv.with_suffix("")
+        report = evaluate(load_tsv(tsv), config, out, progress=False)
+        translation = report["metrics"]["translation"]
+        scores[name] = {
+            "bleu": translation["bleu"],
+            "chrf": translation["chrf"],
+            "sentences": len(pairs),
+            "beams": num_beams,
+            "bleu_signature": report["signatures"]["bleu"],
+            "chrf_signature": report["signatures"]["chrf"],
+            "command": eval_command(tsv, overrides, out),
+        }
+        logger.info("%s: BLEU %s chrF++ %s", name, scores[name]["bleu"], scores[name]["chrf"])
+    return scores
 
 
-def numbers_in(text: str) -> set[str]:
-    """Numbers in ``text`` with thousands/decimal separators removed ("1.000" == "1,000")."""
-    return {re.sub(r"[.,]", "", n) for n in NUMBER.findall(text)}
+def write_pairs(path: Path, pairs: Sequence[tuple[str, str]]) -> Path:
+    """Write ``vi<TAB>en`` lines (tabs and line breaks inside a text become spaces)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for vi, en in pairs:
+            f.write(f"{_one_line(vi)}\t{_one_line(en)}\n")
+    return path
 
 
-def unsupported_number_rate(summaries: Sequence[str], articles: Sequence[str]) -> float:
-    """Share (%) of summaries containing a number that their article does not contain."""
-    bad = sum(
-        bool(numbers_in(summary) - numbers_in(article))
-        for summary, article in zip(summaries, articles, strict=True)
-    )
-    return round(100 * bad / max(len(summaries), 1), 2)
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
-def summary_scores(
-    summaries: Sequence[str], references: Sequence[str], articles: Sequence[str]
-) -> dict:
-    """ROUGE against references plus the abstractiveness and faithfulness indicators."""
-    return {
-        **rouge_scores(summaries, references),
-        "novel_bigrams_pct": novel_bigram_share(summaries, articles),
-        "unsupported_numbers_pct": unsupported_number_rate(summaries, articles),
-        "articles": len(summaries),
-    }
+def model_generator(settings: Any) -> Any:
+    """The pipeline's ``BatchedGenerator`` over the model ``settings`` name (no cache)."""
+    from pipeline.adapters.loading import load_adapter
+    from pipeline.generation import BatchedGenerator
+
+    return BatchedGenerator(load_adapter(settings), batch_tokens=settings.batch_tokens, cache=False)
+
+
+def score_generated(
+    generator: Any, sets: dict[str, Sequence[tuple[str, str]]]
+) -> dict[str, dict[str, Any]]:
+    """Translate each set through ``generator`` and score it (models ``vien eval`` cannot run)."""
+    scores = {}
+    for name, pairs in sets.items():
+        outputs = generator.run([source for source, _ in pairs])
+        result = translation_scores([o.text for o in outputs], [target for _, target in pairs])
+        scores[name] = {
+            "bleu": result["bleu"],
+            "chrf": result["chrf"],
+            "sentences": len(pairs),
+            "beams": generator.adapter.settings.num_beams,
+            "bleu_signature": result["bleu_signature"],
+            "chrf_signature": result["chrf_signature"],
+            "command": None,
+        }
+        logger.info("%s: BLEU %s chrF++ %s", name, result["bleu"], result["chrf"])
+    return scores

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import load_settings
-from pipeline.training.marian import generate_texts, load_model_dir
+from pipeline.evaluation.metrics import summary_scores
+from pipeline.settings import SummaryModelSettings
+from pipeline.summarize.model import summarize_texts
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
-from pipeline.training.scoring import summary_scores
+from pipeline.training.scoring import model_generator
 from pipeline.training.settings import SummarizationConfig
 from pipeline.training.vietnews import Article, read_vietnews
 
@@ -67,6 +69,10 @@ def train_summarization(config_path: Path, *, overrides: dict[str, Any] | None =
 def score_summaries(config: SummarizationConfig, articles: list[Article]) -> dict[str, dict]:
     """Score the saved model and the lead-k baselines on the same articles.
 
+    The model summarizes as the pipeline's model strategy does
+    (``summarize_texts``: the adapter and ``BatchedGenerator``, reading each
+    article's opening within ``train.max_source_tokens``, never truncating).
+
     Args:
         config: the validated config (model directory, eval and input limits).
         articles: the scored validation articles.
@@ -74,17 +80,19 @@ def score_summaries(config: SummarizationConfig, articles: list[Article]) -> dic
     Returns:
         ``model`` and ``lead-k`` -> ROUGE and indicator scores.
     """
-    tokenizer, model = load_model_dir(config.output_dir, config.train.device)
+    settings = SummaryModelSettings(
+        model=str(config.output_dir),
+        device=config.train.device,
+        num_beams=config.eval.num_beams,
+        max_new_tokens=config.generate.max_length,
+        no_repeat_ngram_size=config.generate.no_repeat_ngram_size,
+        length_penalty=config.generate.length_penalty,
+        min_new_tokens=0,
+        read_tokens=config.train.max_source_tokens,
+    )
     texts = [a.text for a in articles]
     refs = [a.summary for a in articles]
-    outputs = generate_texts(
-        model,
-        tokenizer,
-        texts,
-        num_beams=config.eval.num_beams,
-        batch_size=config.eval.batch_size,
-        max_input_tokens=config.train.max_source_tokens,
-    )
+    outputs = summarize_texts(model_generator(settings), texts, settings)
     scores = {"model": {**summary_scores(outputs, refs, texts), "beams": config.eval.num_beams}}
     for k in LEAD_K:
         scores[f"lead-{k}"] = summary_scores([a.lead(k) for a in articles], refs, texts)

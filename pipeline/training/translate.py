@@ -1,8 +1,8 @@
 """``vien train translate``: the bundled Vietnamese->English MarianMT model.
 
 Trains on EVBNews (minus held-out documents), manythings and optionally the
-Wiktionary word list, then scores the saved directory, loaded back through the
-Auto classes, on the held-out EVBNews test documents and the dev sets.
+Wiktionary word list, then scores the saved directory on the held-out EVBNews
+test documents and the dev sets with ``vien eval`` (``pipeline.training.scoring``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 
 from pipeline.config import load_settings
 from pipeline.protect.placeholders import BACK_TRANSLATION_TAG, all_placeholders
+from pipeline.settings import GenerationSettings
 from pipeline.training.data import Pair, load_parallel
-from pipeline.training.marian import generate_texts, load_model_dir
 from pipeline.training.masking import PairMasker
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
-from pipeline.training.scoring import translation_scores
+from pipeline.training.scoring import model_generator, score_generated, score_with_vien_eval
 from pipeline.training.settings import EvalSettings, TranslationConfig
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,12 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
         for name, pairs in {TEST_SET: splits.test, **splits.dev}.items()
     }
     report["scores"] = score_model_dir(
-        config.output_dir, sets, config.eval, config.model.max_positions
+        config.output_dir,
+        sets,
+        config.eval,
+        config.work_dir,
+        backward=backward,
+        max_length=config.generate.max_length,
     )
     report["timings"]["eval_minutes"] = (time.monotonic() - t1) / 60
     write_report(report, config.output_dir, config.work_dir)
@@ -87,36 +92,38 @@ def score_model_dir(
     model_dir: Path,
     sets: dict[str, list[Pair]],
     settings: EvalSettings,
-    max_input_tokens: int,
+    work_dir: Path,
+    *,
+    backward: bool = False,
+    max_length: int = 256,
     device: str = "cpu",
 ) -> dict[str, dict]:
     """Translate each set with the saved model and score it against its references.
 
+    A vi->en model is scored by ``vien eval`` itself, and each score carries
+    the command that reproduces it; the en->vi model, which the vi->en pipeline
+    cannot run, decodes through the same adapter and ``BatchedGenerator``.
+
     Args:
-        model_dir: the saved model directory (loaded with the Auto classes).
-        sets: name -> (vi, en) pairs.
-        settings: beam size, batch size and the optional per-set sentence cap.
-        max_input_tokens: longer sources are truncated.
-        device: where the model decodes.
+        model_dir: the saved model directory.
+        sets: name -> (source, target) pairs in the model's direction.
+        settings: beam size and the optional per-set sentence cap.
+        work_dir: the run's scratch folder (the scored sets are written there).
+        backward: the model translates en->vi.
+        max_length: the en->vi model's longest output, start token included
+            (``generate.max_length``, as its generation config says).
+        device: where the en->vi model decodes.
 
     Returns:
-        name -> BLEU/chrF++ scores and decoding settings.
+        name -> BLEU/chrF++ scores, signatures, beam size and ``vien eval`` command.
     """
-    tokenizer, model = load_model_dir(model_dir, device)
-    scores = {}
-    for name, pairs in sets.items():
-        chosen = pairs[: settings.max_examples] if settings.max_examples else pairs
-        hyps = generate_texts(
-            model,
-            tokenizer,
-            [vi for vi, _ in chosen],
-            num_beams=settings.num_beams,
-            batch_size=settings.batch_size,
-            max_input_tokens=max_input_tokens,
-        )
-        scores[name] = {
-            **translation_scores(hyps, [en for _, en in chosen]),
-            "beams": settings.num_beams,
-        }
-        logger.info("%s: %s", name, scores[name])
-    return scores
+    chosen = {name: pairs[: settings.max_examples or None] for name, pairs in sets.items()}
+    if not backward:
+        return score_with_vien_eval(model_dir, chosen, settings.num_beams, work_dir)
+    generation = GenerationSettings(
+        model=str(model_dir),
+        device=device,
+        num_beams=settings.num_beams,
+        max_new_tokens=max(1, max_length - 1),
+    )
+    return score_generated(model_generator(generation), chosen)

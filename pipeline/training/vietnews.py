@@ -11,6 +11,7 @@ import lzma
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.summarize.lead import lead_text
 from pipeline.training.detok import detokenize
 
 
@@ -29,8 +30,8 @@ class Article:
         return " ".join(self.body)
 
     def lead(self, k: int) -> str:
-        """The first ``k`` body sentences: the classic extractive baseline."""
-        return " ".join(self.body[:k])
+        """The first ``k`` body sentences: the pipeline's lead summary, the classic baseline."""
+        return lead_text(self.body, k)
 
 
 def desegment(text: str) -> str:

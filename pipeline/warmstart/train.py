@@ -205,7 +205,7 @@ def train_warmstart(config_path: Path, *, overrides: dict[str, Any] | None = Non
     weights = save_model_dir(run.model, config.output_dir, config.generate)
     t1 = time.monotonic()
     sets = {TEST_SET: run.splits.test, **run.splits.dev}
-    scores = score_model_dir(config.output_dir, sets, config.eval, config.train.max_source_tokens)
+    scores = score_model_dir(config.output_dir, sets, config.eval, config.work_dir)
     report = {
         "model_dir": str(config.output_dir),
         "encoder_file": str(run.encoder_file),

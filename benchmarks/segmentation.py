@@ -23,11 +23,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.text.seg_eval import (  # noqa: E402
+from pipeline.evaluation.alignment import locate_sentences  # noqa: E402
+from pipeline.evaluation.boundaries import (  # noqa: E402
     BoundaryScore,
     gold_paragraph,
     score_splitter,
-    spans_of,
 )
 from pipeline.text.segment import split_sentences  # noqa: E402
 
@@ -107,6 +107,11 @@ SPLITTERS = {
     "underthesea": underthesea_spans,
     "punctuation regex": plain_spans,
 }
+
+
+def spans_of(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Where a third-party splitter's sentences lie in ``text`` (the eval's own locator)."""
+    return locate_sentences(text, [s for s in sentences if s.strip()])[0]
 
 
 def main() -> None:

@@ -16,13 +16,13 @@ from pipeline.evaluation.alignment import (
     inner_boundaries,
     locate_sentences,
 )
+from pipeline.evaluation.boundaries import BoundaryScore
 from pipeline.evaluation.metrics import (
     mean_rouge,
     rouge_pair,
     tokenize,
     translation_scores,
 )
-from pipeline.text.seg_eval import BoundaryScore
 
 # --- BLEU and chrF++ ---------------------------------------------------------
 

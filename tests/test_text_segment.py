@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text.seg_eval import gold_paragraph, score_splitter
+from pipeline.evaluation.boundaries import gold_paragraph, score_splitter
 from pipeline.text.segment import is_byline, is_headline, split_paragraphs, split_sentences
 
 GOLD = Path(__file__).parent / "data" / "segmentation_gold.jsonl"

@@ -14,9 +14,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.text.seg_eval import BoundaryScore
-
-Span = tuple[int, int]
+from pipeline.evaluation.boundaries import (
+    BoundaryScore,
+    Span,
+    boundary_counts,
+    inner_boundaries,
+)
 
 # Characters the normalize stage may drop or rewrite; they are skipped when
 # reference sentences are looked up in the normalized text.
@@ -115,24 +118,6 @@ def locate_sentences(text: str, sentences: Sequence[str]) -> tuple[list[Span], i
         spans.append(_span(offsets, found, stop, len(text)))
         cursor = stop
     return spans, unlocated
-
-
-def inner_boundaries(text: str, spans: Sequence[Span]) -> set[int]:
-    """End offsets of spans followed by another span on the same line.
-
-    Line breaks end sentences on both sides, so only boundaries inside a
-    paragraph say anything about the segmenter.
-    """
-    return {
-        end
-        for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
-        if "\n" not in text[end:next_start]
-    }
-
-
-def boundary_counts(reference: set[int], predicted: set[int]) -> BoundaryScore:
-    """Count predicted boundaries that are reference boundaries."""
-    return BoundaryScore(len(reference & predicted), len(predicted), len(reference))
 
 
 def align_document(

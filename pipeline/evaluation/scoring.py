@@ -8,10 +8,10 @@ from typing import Any
 
 from pipeline.document import FLAG_NUMBERS, Document
 from pipeline.evaluation.alignment import Alignment, align_document
+from pipeline.evaluation.boundaries import BoundaryScore
 from pipeline.evaluation.metrics import mean_rouge, rouge_pair, translation_scores
 from pipeline.evaluation.testsets import EvalDocument, EvalSet
 from pipeline.quality.degenerate import DEGENERATE_FLAGS, diagnose
-from pipeline.text.seg_eval import BoundaryScore
 
 SUMMARY_LANGUAGES = ("vi", "en")
 

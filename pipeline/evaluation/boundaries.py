@@ -1,11 +1,19 @@
-"""Boundary precision/recall/F1 for sentence splitters, shared by the gold test and benchmark."""
+"""Sentence-boundary precision, recall and F1: one scorer for ``vien eval`` and the splitter tests.
+
+A boundary is the end offset of a sentence followed by another on the same
+line; line breaks end sentences on both sides, so they say nothing about a
+segmenter. ``vien eval`` counts the boundaries of the pipeline's segments
+against the reference sentences' (``pipeline.evaluation.alignment``); the gold
+test and ``benchmarks/segmentation.py`` score a splitter on gold paragraphs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-Splitter = Callable[[str], list[tuple[int, int]]]
+Span = tuple[int, int]
+Splitter = Callable[[str], list[Span]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,24 @@ class BoundaryScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def inner_boundaries(text: str, spans: Sequence[Span]) -> set[int]:
+    """End offsets of spans followed by another span on the same line.
+
+    Line breaks end sentences on both sides, so only boundaries inside a
+    paragraph say anything about the segmenter.
+    """
+    return {
+        end
+        for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
+        if "\n" not in text[end:next_start]
+    }
+
+
+def boundary_counts(reference: set[int], predicted: set[int]) -> BoundaryScore:
+    """Count predicted boundaries that are reference boundaries."""
+    return BoundaryScore(len(reference & predicted), len(predicted), len(reference))
+
+
 def gold_paragraph(sentences: list[str]) -> tuple[str, set[int]]:
     """Join ``sentences`` with single spaces; return the text and the inner boundary offsets."""
     text = " ".join(sentences)
@@ -48,30 +74,9 @@ def gold_paragraph(sentences: list[str]) -> tuple[str, set[int]]:
     return text, boundaries
 
 
-def span_boundaries(spans: list[tuple[int, int]]) -> set[int]:
-    """The end offsets of all spans but the last."""
-    return {end for _, end in spans[:-1]}
-
-
 def score_splitter(splitter: Splitter, paragraphs: Iterable[tuple[str, set[int]]]) -> BoundaryScore:
     """Score ``splitter`` (text -> spans) on ``(text, gold boundaries)`` pairs."""
-    hits = predicted = gold = 0
+    total = BoundaryScore(0, 0, 0)
     for text, expected in paragraphs:
-        found = span_boundaries(splitter(text))
-        hits += len(found & expected)
-        predicted += len(found)
-        gold += len(expected)
-    return BoundaryScore(hits, predicted, gold)
-
-
-def spans_of(text: str, sentences: list[str]) -> list[tuple[int, int]]:
-    """Locate the strings a third-party splitter returned, in order, as spans of ``text``."""
-    spans, position = [], 0
-    for sentence in sentences:
-        sentence = sentence.strip()
-        start = text.find(sentence, position)
-        if not sentence or start < 0:
-            continue
-        spans.append((start, start + len(sentence)))
-        position = start + len(sentence)
-    return spans
+        total += boundary_counts(expected, inner_boundaries(text, splitter(text)))
+    return total

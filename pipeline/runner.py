@@ -30,6 +30,7 @@ from pipeline.document import FLAG_NUMBERS, FLAG_RETRIED, FLAG_SUMMARY_FALLBACK,
 from pipeline.engines import LocalEngine, StageFacts
 from pipeline.errors import InputError, StageError, StageFailure
 from pipeline.manifest import model_gflop, package_versions, throughput, write_manifest
+from pipeline.progress import Progress
 from pipeline.quality.degenerate import DEGENERATE_FLAGS
 from pipeline.readers.dispatch import read_inputs
 from pipeline.writers.document_json import DOCS_DIR, read_document, write_document
@@ -118,7 +119,7 @@ def _write_documents(
     stream: Iterator[Document], config: Config, config_hash: str, report: RunReport, progress: bool
 ) -> None:
     """Write each finished document as it arrives; record failures."""
-    with _progress(progress) as bar:
+    with Progress(progress) as bar:
         for doc in stream:
             if doc.error is not None:
                 _fail(report, doc.source, doc.error, config)
@@ -375,33 +376,3 @@ def _output_files(config: Config) -> list[str]:
         else:
             files.append(f"report.{name}")
     return files
-
-
-class _progress:
-    """A tqdm bar on stderr, or a silent stand-in with the same methods."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.perf_counter()
-
-    def __enter__(self) -> _progress:
-        if self.enabled:
-            from tqdm import tqdm
-
-            self.bar = tqdm(desc="documents", unit="doc", file=sys.stderr, dynamic_ncols=True)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.enabled:
-            self.bar.close()
-
-    def elapsed(self) -> float:
-        return max(time.perf_counter() - self.started, 1e-6)
-
-    def update(self, n: int) -> None:
-        if self.enabled:
-            self.bar.update(n)
-
-    def set_postfix(self, **values: Any) -> None:
-        if self.enabled:
-            self.bar.set_postfix(**values, refresh=False)

@@ -174,13 +174,7 @@ class Seq2SeqAdapter:
                 f"input of {longest} tokens exceeds the model limit {self.max_input_tokens}; "
                 "split it before calling generate_batch"
             )
-        kwargs = {
-            "num_beams": self.settings.num_beams,
-            "max_new_tokens": self.settings.max_new_tokens,
-            "no_repeat_ngram_size": self.settings.no_repeat_ngram_size,
-            "length_penalty": self.settings.length_penalty,
-        }
-        kwargs.update({k: v for k, v in options.items() if v is not None})
+        kwargs = decoding_values(self.settings, options)
         kwargs.update(self._generate_kwargs())
         sequences, scores = self._generate(encoded, kwargs)
         texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
@@ -241,10 +235,26 @@ class Seq2SeqAdapter:
 
     def signature(self) -> str:
         """``family:marian|model:NAME@sha|beam:4`` for output signatures."""
-        model = Path(self.name).name if Path(self.name).is_dir() else self.name
-        if self.checksum:
-            model = f"{model}@{self.checksum[:8]}"
+        model = signed_model_name(self.name, self.checksum)
         return f"adapter:{self.family}|model:{model}|beam:{self.settings.num_beams}"
+
+
+def decoding_values(settings: GenerationSettings, options: dict[str, Any]) -> dict[str, Any]:
+    """The settings' decoding options, overridden by the call's (``None`` keeps a setting)."""
+    values = {
+        "num_beams": settings.num_beams,
+        "max_new_tokens": settings.max_new_tokens,
+        "no_repeat_ngram_size": settings.no_repeat_ngram_size,
+        "length_penalty": settings.length_penalty,
+    }
+    values.update({k: v for k, v in options.items() if v is not None})
+    return values
+
+
+def signed_model_name(name: str, checksum: str | None) -> str:
+    """A model as signatures name it: the folder's name (or hub id) and its weights' checksum."""
+    model = Path(name).name if Path(name).is_dir() else name
+    return f"{model}@{checksum[:8]}" if checksum else model
 
 
 def resolve_device(device: str) -> Any:

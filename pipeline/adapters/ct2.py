@@ -11,20 +11,29 @@ comes from the family's transformers adapter, built without its torch model
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from pipeline import registry
-from pipeline.adapters.base import Generation, Seq2SeqAdapter
+from pipeline.adapters.base import (
+    Generation,
+    Seq2SeqAdapter,
+    decoding_values,
+    signed_model_name,
+)
 from pipeline.adapters.convert import conversion_metadata, convert_model
+from pipeline.adapters.ct2_device import (
+    available_cores,
+    resolve_compute_type,
+    resolve_device,
+    thread_split,
+)
 from pipeline.errors import ConfigError, ModelNotFoundError
 from pipeline.settings import GenerationSettings
 
 logger = logging.getLogger(__name__)
 
-AUTO_COMPUTE_TYPES = {"cpu": "int8", "cuda": "int8_float16"}
 # Decoding options of ``generate_batch`` and their CTranslate2 names.
 OPTION_NAMES = {
     "num_beams": "beam_size",
@@ -250,13 +259,7 @@ class CTranslate2Adapter:
         return [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
 
     def _decoding_options(self, options: dict[str, Any]) -> dict[str, Any]:
-        values = {
-            "num_beams": self.settings.num_beams,
-            "max_new_tokens": self.settings.max_new_tokens,
-            "no_repeat_ngram_size": self.settings.no_repeat_ngram_size,
-            "length_penalty": self.settings.length_penalty,
-        }
-        values.update({k: v for k, v in options.items() if v is not None})
+        values = decoding_values(self.settings, options)
         unknown = sorted(set(values) - set(OPTION_NAMES))
         if unknown:
             raise TypeError(
@@ -343,69 +346,8 @@ class CTranslate2Adapter:
 
     def signature(self) -> str:
         """``adapter:marian|backend:ct2-int8|model:NAME@sha|beam:4`` for output signatures."""
-        model = Path(self.name).name if Path(self.name).is_dir() else self.name
-        if self.checksum:
-            model = f"{model}@{self.checksum[:8]}"
+        model = signed_model_name(self.name, self.checksum)
         return (
             f"adapter:{self.family}|backend:ct2-{self.compute_type}|model:{model}"
             f"|beam:{self.settings.num_beams}"
         )
-
-
-def resolve_device(device: str) -> tuple[str, int]:
-    """``auto`` becomes CUDA when CTranslate2 sees a GPU; ``cuda:N`` becomes (cuda, N).
-
-    Raises:
-        ConfigError: a device CTranslate2 does not run on.
-    """
-    import ctranslate2
-
-    if device == "auto":
-        return ("cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"), 0
-    kind, _, index = device.partition(":")
-    if kind not in AUTO_COMPUTE_TYPES or (index and not index.isdigit()):
-        raise ConfigError(
-            f"device {device!r} is not available to the ctranslate2 backend; "
-            "use auto, cpu, cuda or cuda:N"
-        )
-    return kind, int(index or 0)
-
-
-def resolve_compute_type(compute_type: str, device: str) -> str:
-    """``auto`` is int8 on CPU and int8_float16 on GPU; others must run on ``device``.
-
-    Raises:
-        ConfigError: the compute type is not supported on this device.
-    """
-    import ctranslate2
-
-    supported = sorted(ctranslate2.get_supported_compute_types(device))
-    if compute_type == "auto":
-        # Older GPUs lack int8 kernels; "default" keeps the converted weights' type.
-        preferred = AUTO_COMPUTE_TYPES[device]
-        return preferred if preferred in supported else "default"
-    if compute_type not in supported:
-        raise ConfigError(
-            f"compute_type {compute_type!r} is not supported on {device} here; "
-            f"use auto or one of: {', '.join(supported)}"
-        )
-    return compute_type
-
-
-def thread_split(threads: int, device: str) -> tuple[int, int]:
-    """``(inter_threads, intra_threads)`` for ``threads`` CPU threads on ``device``.
-
-    On CPU, one worker per thread, each single-threaded: batches run side by
-    side, and no thread spins waiting for a sibling (on a 2-core machine
-    shared with other work, two intra-op threads cost twice the CPU time of
-    one for the same output; measured with benchmarks/profile_run.py). A GPU
-    is one device, so one worker there, its threads for the CPU-side work.
-    """
-    return (threads, 1) if device == "cpu" else (1, threads)
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

@@ -97,16 +97,9 @@ def eval_cmd(
             typer.echo(compare_reports(load_report(compare[0]), load_report(compare[1])))
             return
         source = EvalSource(
-            testset=testset,
-            src=src,
-            ref=ref,
-            tsv=tsv,
-            jsonl=jsonl,
-            hf_dataset=hf_dataset,
-            split=split,
-            src_field=src_field,
-            ref_field=ref_field,
-        )
+            testset=testset, src=src, ref=ref, tsv=tsv, jsonl=jsonl, hf_dataset=hf_dataset,
+            split=split, src_field=src_field, ref_field=ref_field,
+        )  # fmt: skip
         cfg = load_config(config, set_ or [])
         configure_numerics(torch_threads=pipeline_torch_threads(cfg))
         report = evaluate(source.load().head(limit), cfg, out, progress=not quiet)

@@ -61,22 +61,7 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     init_from = config.train.init_from
-    spm_file = run_vocabulary(config)
-    if init_from is not None:
-        # Continuing a saved model: its vocabulary, not a new one, matches its weights.
-        # Copied first, as the output folder may be the folder we continue from.
-        spm_file.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(init_from / "source.spm", spm_file)
-    elif config.train.resume and spm_file.exists():
-        logger.info("reusing the vocabulary of the run in %s", config.work_dir)
-    else:
-        spm_file = train_spm(
-            data.vocab_texts(),
-            config.vocab,
-            config.work_dir / "spm",
-            config.train.seed,
-            data.user_symbols,
-        )
+    spm_file = prepare_vocabulary(config, data)
     sp = load_spm(spm_file)
     seed_sampling(config.train.seed)
     timings["vocab_minutes"] = (time.monotonic() - t0) / 60
@@ -117,6 +102,28 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
         "timings": timings,
         "config": config.model_dump(mode="json"),
     }
+
+
+def prepare_vocabulary(config: TrainingConfig, data: Seq2SeqData) -> Path:
+    """The run's sentencepiece model: the continued model's, the resumed run's, or a new one."""
+    spm_file = run_vocabulary(config)
+    init_from = config.train.init_from
+    if init_from is not None:
+        # Continuing a saved model: its vocabulary, not a new one, matches its weights.
+        # Copied first, as the output folder may be the folder we continue from.
+        spm_file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(init_from / "source.spm", spm_file)
+    elif config.train.resume and spm_file.exists():
+        logger.info("reusing the vocabulary of the run in %s", config.work_dir)
+    else:
+        spm_file = train_spm(
+            data.vocab_texts(),
+            config.vocab,
+            config.work_dir / "spm",
+            config.train.seed,
+            data.user_symbols,
+        )
+    return spm_file
 
 
 def run_vocabulary(config: TrainingConfig) -> Path:

@@ -7,18 +7,9 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import (
-    DEFAULT_CONFIG,
-    REPO,
-    ConfigOption,
-    QuietOption,
-    SetOption,
-    VerboseOption,
-    reported_errors,
-    setup,
-)
+from pipeline.cli import common
 
-DEFAULT_TESTSET = REPO / "tests" / "testset" / "vien-testset-v1.jsonl"
+DEFAULT_TESTSET = common.REPO / "tests" / "testset" / "vien-testset-v1.jsonl"
 
 
 def _file(help_text: str) -> typer.models.OptionInfo:
@@ -53,8 +44,8 @@ CompareOption = Annotated[
 
 def eval_cmd(
     testset: TestsetOption = DEFAULT_TESTSET,
-    config: ConfigOption = DEFAULT_CONFIG,
-    set_: SetOption = None,
+    config: common.ConfigOption = common.DEFAULT_CONFIG,
+    set_: common.SetOption = None,
     out: ReportDirOption = Path("eval-report"),
     src: SrcOption = None,
     ref: RefOption = None,
@@ -66,8 +57,8 @@ def eval_cmd(
     ref_field: RefFieldOption = "en",
     limit: LimitOption = None,
     compare: CompareOption = None,
-    quiet: QuietOption = False,
-    verbose: VerboseOption = False,
+    quiet: common.QuietOption = False,
+    verbose: common.VerboseOption = False,
 ) -> None:
     """Score the pipeline on a test set: BLEU, chrF++, segmentation, ROUGE, degenerate outputs.
 
@@ -85,14 +76,14 @@ def eval_cmd(
 
         vien eval --compare eval-report eval-flores
     """
-    setup(verbose)
+    common.setup(verbose)
     from pipeline.config import load_config
     from pipeline.evaluation.report import compare as compare_reports
     from pipeline.evaluation.report import evaluate, load_report, render_markdown
     from pipeline.evaluation.testsets import EvalSource
     from pipeline.process import configure_numerics, pipeline_torch_threads
 
-    with reported_errors():
+    with common.reported_errors():
         if compare:
             typer.echo(compare_reports(load_report(compare[0]), load_report(compare[1])))
             return

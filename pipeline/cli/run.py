@@ -7,15 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from pipeline.cli.common import (
-    DEFAULT_CONFIG,
-    ConfigOption,
-    QuietOption,
-    SetOption,
-    VerboseOption,
-    reported_errors,
-    setup,
-)
+from pipeline.cli import common
 from pipeline.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -37,15 +29,15 @@ def run(
         list[str], typer.Argument(help="Files, folders (recursive) or glob patterns.")
     ],
     out: Annotated[Path, typer.Option("--out", "-o", file_okay=False, help="Output folder.")],
-    config: ConfigOption = DEFAULT_CONFIG,
-    set_: SetOption = None,
+    config: common.ConfigOption = common.DEFAULT_CONFIG,
+    set_: common.SetOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo documents finished with the same config.")
     ] = False,
     engine: EngineOption = "local",
     address: AddressOption = None,
-    quiet: QuietOption = False,
-    verbose: VerboseOption = False,
+    quiet: common.QuietOption = False,
+    verbose: common.VerboseOption = False,
 ) -> None:
     """Translate and summarize Vietnamese documents into aligned outputs.
 
@@ -63,12 +55,12 @@ def run(
 
         vien run seeds/ -o out --engine ray --address auto
     """
-    setup(verbose)
+    common.setup(verbose)
     from pipeline.config import load_config
     from pipeline.process import configure_numerics, pipeline_torch_threads
     from pipeline.runner import run as run_pipeline
 
-    with reported_errors():
+    with common.reported_errors():
         if address is not None and engine != "ray":
             raise ConfigError("--address needs --engine ray")
         cfg = load_config(config, set_ or [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,25 +101,34 @@ def training_numerics(
     return {"torch_threads": settings.torch_threads, "tf32": tf32}
 
 
-def train_translate(
-    config: TrainingConfigOption = Path("configs/train-translate.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+def _command(name: str, default_config: str, doc: str) -> Callable[..., None]:
+    """The ``vien train NAME`` command: the shared flags, then :func:`train`."""
+
+    def command(
+        config: TrainingConfigOption = Path(default_config),
+        set_: SetOption = None,
+        verbose: VerboseOption = False,
+    ) -> None:
+        train(name, config, set_, verbose)
+
+    command.__name__ = command.__qualname__ = f"train_{name}"
+    command.__doc__ = doc
+    return command
+
+
+train_translate = _command(
+    "translate",
+    "configs/train-translate.yaml",
     """Train the bundled Vietnamese→English Marian model from scratch.
 
     Example:
 
         vien train translate --config configs/train-translate.yaml
-    """
-    train("translate", config, set_, verbose)
-
-
-def train_backtranslate(
-    config: TrainingConfigOption = Path("configs/train-backtranslate.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+    """,
+)
+train_backtranslate = _command(
+    "backtranslate",
+    "configs/train-backtranslate.yaml",
     """Translate English monolingual text into Vietnamese with the backward (en→vi) model.
 
     Writes Vietnamese TAB English pairs for `data.synthetic`; rerun to continue.
@@ -126,15 +136,11 @@ def train_backtranslate(
     Example:
 
         vien train backtranslate --config configs/train-backtranslate.yaml
-    """
-    train("backtranslate", config, set_, verbose)
-
-
-def train_recipe(
-    config: TrainingConfigOption = Path("configs/train-recipe.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+    """,
+)
+train_recipe = _command(
+    "recipe",
+    "configs/train-recipe.yaml",
     """Run the whole recipe: forward, backward, back-translation, final model.
 
     Each step resumes when rerun; `--set` applies to every training step.
@@ -142,64 +148,48 @@ def train_recipe(
     Example:
 
         vien train recipe --config configs/train-recipe-gpu.yaml --set train.max_minutes=2
-    """
-    train("recipe", config, set_, verbose)
-
-
-def train_export(
-    config: TrainingConfigOption = Path("configs/train-translate.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+    """,
+)
+train_export = _command(
+    "export",
+    "configs/train-translate.yaml",
     """Write a model folder from a translation run in progress (its averaged checkpoints).
 
     Example:
 
         vien train export --config configs/train-translate.yaml --set export_dir=out/candidate
-    """
-    train("export", config, set_, verbose)
-
-
-def train_summarize(
-    config: TrainingConfigOption = Path("configs/train-summarize.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+    """,
+)
+train_summarize = _command(
+    "summarize",
+    "configs/train-summarize.yaml",
     """Train the bundled Vietnamese summarization model from scratch.
 
     Example:
 
         vien train summarize --config configs/train-summarize.yaml
-    """
-    train("summarize", config, set_, verbose)
-
-
-def train_tones(
-    config: TrainingConfigOption = Path("configs/train-tones.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+    """,
+)
+train_tones = _command(
+    "tones",
+    "configs/train-tones.yaml",
     """Count the bundled tone-mark restorer (models/vien-tones-vi) from VietNews.
 
     Example:
 
         vien train tones --config configs/train-tones.yaml --set data.max_articles=20000
-    """
-    train("tones", config, set_, verbose)
-
-
-def train_warmstart(
-    config: TrainingConfigOption = Path("configs/train-translate-e5.yaml"),
-    set_: SetOption = None,
-    verbose: VerboseOption = False,
-) -> None:
+    """,
+)
+train_warmstart = _command(
+    "warmstart",
+    "configs/train-translate-e5.yaml",
     """Train a vi→en BART whose encoder starts from multilingual-e5-small (needs a GPU).
 
     Example:
 
         vien train warmstart --config configs/train-translate-e5.yaml
-    """
-    train("warmstart", config, set_, verbose)
+    """,
+)
 
 
 def convert_encoder(

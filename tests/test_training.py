@@ -97,28 +97,51 @@ def _assert_generates(model_dir: Path, texts: list[str]) -> None:
 def test_train_translation_saves_a_model_the_auto_classes_load(mt_corpus: Path, tmp_path: Path):
     from pipeline.training.translate import train_translation
 
-    report = train_translation(
-        CONFIGS / "train-translate-tiny.yaml",
-        overrides={
-            "output_dir": str(tmp_path / "model"),
-            "work_dir": str(tmp_path / "work"),
-            "data.evbnews": str(mt_corpus / "evbnews"),
-            "data.manythings": str(mt_corpus / "manythings"),
-            "data.wiktionary": str(mt_corpus / "wiktionary.tsv"),
-            "data.dev_sets": {
-                "wmt24pp": {"prefix": str(mt_corpus / "wmt")},
-                "iwslt_tst2012": {"prefix": str(mt_corpus / "tst"), "format": "iwslt"},
-            },
+    overrides = {
+        "output_dir": str(tmp_path / "model"),
+        "work_dir": str(tmp_path / "work"),
+        "data.evbnews": str(mt_corpus / "evbnews"),
+        "data.manythings": str(mt_corpus / "manythings"),
+        "data.wiktionary": str(mt_corpus / "wiktionary.tsv"),
+        "data.dev_sets": {
+            "wmt24pp": {"prefix": str(mt_corpus / "wmt")},
+            "iwslt_tst2012": {"prefix": str(mt_corpus / "tst"), "format": "iwslt"},
         },
-    )
+    }
+    report = train_translation(CONFIGS / "train-translate-tiny.yaml", overrides=overrides)
     assert set(report["scores"]) == {"evbnews_test", "wmt24pp", "iwslt_tst2012"}
     assert report["loop"]["steps"] == 6
     _assert_command_reproduces(report["scores"]["wmt24pp"], tmp_path / "again")
+    _assert_testsets_match_the_scored_sets(overrides, tmp_path)
     for name in ("source.spm", "target.spm", "vocab.json", "model.safetensors"):
         assert (tmp_path / "model" / name).is_file()
     tokenizer_config = json.loads((tmp_path / "model" / "tokenizer_config.json").read_text())
     assert (tokenizer_config["source_lang"], tokenizer_config["target_lang"]) == ("vi", "en")
     _assert_generates(tmp_path / "model", ["Tôi yêu Hà Nội.", "Nhà mới đẹp quá, bạn ạ!"])
+
+
+def _assert_testsets_match_the_scored_sets(overrides: dict, tmp_path: Path) -> None:
+    """``vien train testsets`` writes the very files the report's commands score."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out = tmp_path / "sets"
+    sets = [f"{key}={value}" for key, value in overrides.items() if key != "data.dev_sets"]
+    dev = {name: {"prefix": spec["prefix"], "format": spec.get("format", "plain")}
+           for name, spec in overrides["data.dev_sets"].items()}  # fmt: skip
+    sets += [f"testsets_dir={out}", f"data.dev_sets={json.dumps(dev)}"]
+    args = ["train", "testsets", "--config", str(CONFIGS / "train-translate-tiny.yaml")]
+    args += [part for item in sets for part in ("--set", item)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    assert set(written) == {"evbnews_test", "wmt24pp", "iwslt_tst2012"}
+    for name in written:
+        scored = tmp_path / "work" / "eval" / f"{name}.tsv"
+        assert (out / f"{name}.tsv").read_bytes() == scored.read_bytes(), shlex.quote(name)
 
 
 def _assert_command_reproduces(score: dict, out: Path) -> None:

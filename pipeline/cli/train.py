@@ -37,6 +37,8 @@ TRAINERS: dict[str, tuple[str, str | None]] = {
     "recipe": ("pipeline.training.steps:run_recipe", "pipeline.training.steps:RecipeConfig"),
     # Export takes an extra ``export_dir`` key and only averages checkpoints.
     "export": ("pipeline.training.export:export_run", None),
+    # Testsets, like export, takes an extra key (``testsets_dir``) and trains nothing.
+    "testsets": ("pipeline.training.testsets:write_testsets", None),
     "summarize": (
         "pipeline.training.summarize:train_summarization",
         "pipeline.training.settings:SummarizationConfig",
@@ -158,6 +160,18 @@ train_export = _command(
     Example:
 
         vien train export --config configs/train-translate.yaml --set export_dir=out/candidate
+    """,
+)
+train_testsets = _command(
+    "testsets",
+    "configs/train-translate.yaml",
+    """Write a translation config's held-out sets as TSV files for `vien eval --tsv`.
+
+    The model cards' scores come from `vien eval` on these files.
+
+    Example:
+
+        vien train testsets --config configs/train-translate.yaml --set testsets_dir=eval-sets
     """,
 )
 train_summarize = _command(

@@ -25,6 +25,9 @@ CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 Pair = tuple[str, str]
 
+# The held-out EVBNews documents, named as in reports and model cards.
+TEST_SET = "evbnews_test"
+
 
 @dataclass
 class ParallelSplits:
@@ -35,6 +38,10 @@ class ParallelSplits:
     test: list[Pair]
     dev: dict[str, list[Pair]] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
+
+    def held_out(self) -> dict[str, list[Pair]]:
+        """The sets a trained model is scored on: the EVBNews test documents, then the dev sets."""
+        return {TEST_SET: self.test, **self.dev}
 
 
 def read_lines(path: Path) -> list[str]:

@@ -10,7 +10,7 @@ the ``vien train`` command is run from. Every section is a runtime ``Section``
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -106,6 +106,10 @@ class EvalSettings(Section):
         "batches by tokens (the model's batch_tokens) instead.",
     )
     max_examples: int | None = Field(None, description="Score only the first N of each set.")
+
+    def scored(self, pairs: list[Any]) -> list[Any]:
+        """The pairs of a held-out set that are scored (the first ``max_examples``)."""
+        return pairs[: self.max_examples or None]
 
 
 class DevSet(Section):

@@ -23,8 +23,6 @@ from pipeline.training.settings import EvalSettings, TranslationConfig
 
 logger = logging.getLogger(__name__)
 
-TEST_SET = "evbnews_test"
-
 
 def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = None) -> dict:
     """Train, save and score the translation model described by a config file.
@@ -66,10 +64,7 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
     report["timings"]["prep_minutes"] = prep_minutes
     report["sources"] = splits.sources
     t1 = time.monotonic()
-    sets = {
-        name: orient(pairs, backward)
-        for name, pairs in {TEST_SET: splits.test, **splits.dev}.items()
-    }
+    sets = {name: orient(pairs, backward) for name, pairs in splits.held_out().items()}
     report["scores"] = score_model_dir(
         config.output_dir,
         sets,
@@ -117,7 +112,7 @@ def score_model_dir(
     Returns:
         name -> BLEU/chrF++ scores, signatures, beam size and ``vien eval`` command.
     """
-    chosen = {name: pairs[: settings.max_examples or None] for name, pairs in sets.items()}
+    chosen = {name: settings.scored(pairs) for name, pairs in sets.items()}
     if not backward:
         return score_with_vien_eval(model_dir, chosen, settings.num_beams, work_dir)
     generation = GenerationSettings(

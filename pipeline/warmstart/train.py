@@ -29,7 +29,7 @@ from pipeline.training.settings import (
     TrainSettings,
     TranslationData,
 )
-from pipeline.training.translate import TEST_SET, score_model_dir
+from pipeline.training.translate import score_model_dir
 from pipeline.training.vocab import encode_pairs, load_spm, seed_sampling
 from pipeline.warmstart.bart import DecoderShape, encoder_parameters
 from pipeline.warmstart.convert import build_warmstart_model, model_sizes
@@ -204,7 +204,7 @@ def train_warmstart(config_path: Path, *, overrides: dict[str, Any] | None = Non
                        config.work_dir / "checkpoints")  # fmt: skip
     weights = save_model_dir(run.model, config.output_dir, config.generate)
     t1 = time.monotonic()
-    sets = {TEST_SET: run.splits.test, **run.splits.dev}
+    sets = run.splits.held_out()
     scores = score_model_dir(config.output_dir, sets, config.eval, config.work_dir)
     report = {
         "model_dir": str(config.output_dir),

@@ -181,27 +181,14 @@ def instrument(profile: Profile) -> None:
 def _instrument_adapters(profile: Profile) -> None:
     from pipeline.adapters import base
 
-    profile.wrap(base.Seq2SeqAdapter, "generate_batch", "translate: tokenize, decode")
-    profile.wrap(base.Seq2SeqAdapter, "count_tokens", "translate: tokenize, decode")
-    profile.wrap_model(base.Seq2SeqAdapter, "_generate", _torch_size)
-    try:
-        from pipeline.adapters import ct2
-    except ImportError:
-        return
     for name in ("generate_batch", "generate_batches", "count_tokens"):
-        profile.wrap(ct2.CTranslate2Adapter, name, "translate: tokenize, decode")
-    profile.wrap_model(ct2.CTranslate2Adapter, "_generate", _ct2_size)
+        profile.wrap(base.Seq2SeqAdapter, name, "translate: tokenize, decode")
+    profile.wrap_model(base.Seq2SeqAdapter, "_generate", _batches_size)
 
 
-def _torch_size(_self: Any, encoded: Any, _kwargs: Any) -> tuple[int, int]:
-    return 1, len(encoded["input_ids"])
-
-
-def _ct2_size(_self: Any, first: Any, *rest: Any) -> tuple[int, int]:
-    """``_generate(source, decoding)`` (one batch) or ``_generate([(source, decoding)...])``."""
-    if rest:
-        return 1, len(first)
-    return len(first), sum(len(source) for source, _ in first)
+def _batches_size(_self: Any, batches: Any) -> tuple[int, int]:
+    """``_generate([(source ids, options), ...])``: its batches and their inputs."""
+    return len(batches), sum(len(ids) for ids, _ in batches)
 
 
 def _instrument_stages(profile: Profile, engine: Any) -> None:

@@ -1,4 +1,4 @@
-"""Name → implementation tables for stages, model adapters, summarizers and writers.
+"""Name → implementation tables for stages, model adapters and backends, summarizers, writers.
 
 Each table is a plain dict filled explicitly here, not by import side effects.
 Entries are ``"module:Class"`` strings imported on first use, so listing the
@@ -39,6 +39,13 @@ ADAPTER_CONFIG_CLASSES: dict[str, str] = {
     "T5Config": "t5",
     "MT5Config": "t5",
     "BartConfig": "bart",
+}
+
+# What runs a model for its family adapter (``backend`` of a model's settings);
+# each implements ``pipeline.adapters.backend.Backend``.
+BACKENDS: dict[str, str] = {
+    "transformers": "pipeline.adapters.torch_backend:TorchBackend",
+    "ctranslate2": "pipeline.adapters.ct2:CTranslate2Backend",
 }
 
 # Summarize methods (``summarize.method``); each class carries its own ``Settings``.
@@ -115,6 +122,11 @@ def get_stage(name: str) -> Any:
 def get_adapter(family: str) -> Any:
     """The model adapter class for a family name."""
     return _lookup(ADAPTERS, "model family", family)
+
+
+def get_backend(name: str) -> Any:
+    """The backend class that runs models for a ``backend`` setting."""
+    return _lookup(BACKENDS, "backend", name)
 
 
 def get_summarizer(method: str) -> Any:

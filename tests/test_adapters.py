@@ -83,13 +83,13 @@ FORCED_ARGS = ("fixture", "settings", "token", "at_start")
 @pytest.mark.parametrize(FORCED_ARGS, FORCED_TARGETS, ids=FORCED_IDS)
 def test_generation_starts_with_target_language(request, fixture, settings, token, at_start):
     adapter = adapter_for(request, fixture, **settings)
-    encoded = adapter.tokenizer(TEXTS, return_tensors="pt", padding=True)
+    ids = adapter.tokenizer(TEXTS)["input_ids"]
 
-    sequences, _ = adapter._generate(encoded, {**FAST, **adapter._generate_kwargs()})
+    [outputs] = adapter._generate([(ids, {**FAST, **adapter._generate_kwargs()})])
 
     first = 0 if at_start else 1  # else right after the decoder start token
     expected = adapter.tokenizer.convert_tokens_to_ids(token)
-    assert sequences[:, first].tolist() == [expected] * len(TEXTS)
+    assert [output.ids[first] for output in outputs] == [expected] * len(TEXTS)
 
 
 @pytest.mark.parametrize(FORCED_ARGS, FORCED_TARGETS, ids=FORCED_IDS)
@@ -118,7 +118,7 @@ T5_PREFIXES = [
 )
 def test_t5_prefix(tiny_t5, prefix, config_prefix, expected):
     adapter = T5Adapter(GenerationSettings(model=str(tiny_t5), prefix=prefix))
-    adapter.model.config.prefix = config_prefix
+    adapter.config.prefix = config_prefix
 
     assert adapter._prepare(["Xin chào"]) == [expected]
 

@@ -26,10 +26,10 @@ def test_bonus_goes_to_each_rows_source_tokens_on_every_beam() -> None:
 def test_large_bias_copies_only_source_tokens(tiny_marian: Path) -> None:
     adapter = load_adapter(GenerationSettings(model=str(tiny_marian), num_beams=2))
     source = "Hà Nội là thủ đô của Việt Nam."
-    encoded = adapter.tokenizer([source], return_tensors="pt")
+    ids = adapter.tokenizer([source])["input_ids"]
     options = {"num_beams": 2, "max_new_tokens": 6, "min_new_tokens": 6}
-    allowed = set(encoded["input_ids"][0].tolist()) | set(adapter.tokenizer.all_special_ids)
-    plain, _ = adapter._generate(encoded, options)
-    biased, _ = adapter._generate(encoded, {**options, "copy_bias": 1000.0})
-    assert not set(plain[0].tolist()) <= allowed  # the random model wanders off the source
-    assert set(biased[0].tolist()) <= allowed
+    allowed = set(ids[0]) | set(adapter.tokenizer.all_special_ids)
+    [[plain]] = adapter._generate([(ids, options)])
+    [[biased]] = adapter._generate([(ids, {**options, "copy_bias": 1000.0})])
+    assert not set(plain.ids) <= allowed  # the random model wanders off the source
+    assert set(biased.ids) <= allowed

@@ -245,11 +245,11 @@ def model_bin_mtime(folder: Path) -> int:
 
 def test_second_load_reuses_the_conversion(own_marian):
     settings = GenerationSettings(model=str(own_marian), **GREEDY, **CT2)
-    first = load_adapter(settings).converted
+    first = load_adapter(settings).backend.converted
     before = model_bin_mtime(first)
     clear_cache()
 
-    second = load_adapter(settings).converted
+    second = load_adapter(settings).backend.converted
 
     assert second == first == conversion_of(own_marian)
     assert model_bin_mtime(second) == before
@@ -358,8 +358,8 @@ def test_read_only_model_folder_is_never_written(read_only_marian, user_cache):
 
     assert len(adapter.generate_batch(TEXTS)) == len(TEXTS)
     assert snapshot(read_only_marian) == before
-    assert adapter.converted == conversion_of(read_only_marian)
-    assert adapter.converted.is_relative_to(user_cache / "vien" / "ct2")
+    assert adapter.backend.converted == conversion_of(read_only_marian)
+    assert adapter.backend.converted.is_relative_to(user_cache / "vien" / "ct2")
 
 
 def test_configured_cache_is_used(tmp_path, own_marian):
@@ -369,8 +369,8 @@ def test_configured_cache_is_used(tmp_path, own_marian):
 
     adapter = load_adapter(settings)
 
-    assert adapter.converted.is_relative_to(tmp_path / "my-cache")
-    assert (adapter.converted / "model.bin").is_file()
+    assert adapter.backend.converted.is_relative_to(tmp_path / "my-cache")
+    assert (adapter.backend.converted / "model.bin").is_file()
     assert "ct2_cache" not in settings.model_dump()  # no part of the config hash
 
 

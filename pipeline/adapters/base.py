@@ -1,9 +1,11 @@
-"""One small interface over every seq2seq model family.
+"""One small interface over every seq2seq model family, on either backend.
 
 The base class owns the recipe (prepare text → tokenize → ``_generate`` →
 decode → score); families override only small hooks: language codes and the
 forced first token (NLLB, M2M100, mBART), target tags (Marian), a task prefix
-(T5). Only ``_generate`` touches the device, once, in inference mode.
+(T5). Only ``_generate`` touches the device, through the backend
+(``pipeline.adapters.backend``: torch or CTranslate2), so a family is written
+once for both.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pipeline.errors import ModelNotFoundError
+from pipeline import registry
+from pipeline.adapters.backend import Backend, Batch, Hypothesis, load_model_facts
+from pipeline.errors import ConfigError
 from pipeline.settings import GenerationSettings
 
 logger = logging.getLogger(__name__)
@@ -72,11 +76,20 @@ def weights_checksum(model_dir: Path) -> str | None:
 
 
 class Seq2SeqAdapter:
-    """Drives a Hugging Face encoder-decoder model for one family.
+    """Drives a Hugging Face encoder-decoder model of one family, on either backend.
+
+    The adapter owns the tokenizer and the family hooks; the backend named by
+    ``settings.backend`` (``pipeline.registry.BACKENDS``) owns the weights and
+    is reached only through ``_generate``.
 
     Args:
-        settings: model name, device, dtype, language codes and decoding options.
+        settings: model name, backend, device, language codes and decoding options.
         tokenizer: an already-loaded tokenizer (used by family detection).
+
+    Raises:
+        ModelNotFoundError: the model cannot be loaded.
+        ConfigError: a language code the model does not know, or a family
+            option the backend does not support.
     """
 
     family: ClassVar[str] = ""
@@ -84,33 +97,18 @@ class Seq2SeqAdapter:
     default_tgt_lang: ClassVar[str | None] = None
 
     def __init__(self, settings: GenerationSettings, *, tokenizer: Any = None) -> None:
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
         self.settings = settings
         self.name = settings.model
         self.src_lang = settings.src_lang or self.default_src_lang
         self.tgt_lang = settings.tgt_lang or self.default_tgt_lang
-        local = Path(settings.model).is_dir()
-        options = loading_options(settings.allow_pickle_weights)
-        try:
-            self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(
-                settings.model, local_files_only=local, trust_remote_code=False
-            )
-            self.device = resolve_device(settings.device)
-            dtype = resolve_dtype(settings.dtype, self.device)
-            self.model = AutoModelForSeq2SeqLM.from_pretrained(
-                settings.model, dtype=dtype, local_files_only=local, **options
-            )
-        except (OSError, ValueError) as e:
-            raise ModelNotFoundError(
-                f"cannot load model {settings.model!r}: {e.__class__.__name__}: "
-                f"{str(e).splitlines()[0] if str(e) else ''}"
-                f"{loading_hint(e, settings.allow_pickle_weights)}. Give a local model folder, "
-                "or a hub id on a machine with internet access."
-            ) from e
-        self.model.to(self.device).eval()
-        self.checksum = weights_checksum(Path(settings.model)) if local else None
+        facts = load_model_facts(settings, tokenizer)
+        self.tokenizer = facts.tokenizer
+        self.config = facts.config
+        self.generation_config = facts.generation_config
+        # Language codes are checked before any weights load or convert.
         self._configure_tokenizer()
+        self.backend: Backend = registry.get_backend(settings.backend)(settings, facts)
+        self._check_family_options()
 
     # -- hooks for families -------------------------------------------------
     def _configure_tokenizer(self) -> None:
@@ -130,7 +128,12 @@ class Seq2SeqAdapter:
     @property
     def model_config(self) -> Any:
         """The model's Hugging Face config (layer sizes for ``pipeline.flops``)."""
-        return self.model.config
+        return self.config
+
+    @property
+    def checksum(self) -> str | None:
+        """The weights' checksum, as the backend knows it."""
+        return self.backend.checksum
 
     @property
     def max_input_tokens(self) -> int:
@@ -138,7 +141,7 @@ class Seq2SeqAdapter:
         if self.settings.max_input_tokens:
             return self.settings.max_input_tokens
         limits = [
-            getattr(self.model.config, "max_position_embeddings", None),
+            getattr(self.config, "max_position_embeddings", None),
             getattr(self.tokenizer, "model_max_length", None),
         ]
         usable = [int(x) for x in limits if isinstance(x, int | float) and 0 < x < 100_000]
@@ -148,8 +151,7 @@ class Seq2SeqAdapter:
         """Token counts of the prepared inputs, special tokens included."""
         if not texts:
             return []
-        encoded = self.tokenizer(self._prepare(list(texts)), add_special_tokens=True)
-        return [len(ids) for ids in encoded["input_ids"]]
+        return [len(ids) for ids in self._token_ids(texts)]
 
     def generate_batch(self, texts: list[str], **options: Any) -> list[Generation]:
         """Generate one output per input, in order.
@@ -162,81 +164,83 @@ class Seq2SeqAdapter:
             **options: decoding options overriding the settings (``num_beams``,
                 ``max_new_tokens``, ``min_new_tokens``, ``no_repeat_ngram_size``,
                 ``length_penalty``, ``copy_bias``: see ``pipeline.copy_bias``).
+
+        Raises:
+            ValueError: an input is longer than ``max_input_tokens``.
+            TypeError: a decoding option the backend does not know.
         """
-        if not texts:
-            return []
+        return self.generate_batches([(texts, options)])[0]
+
+    def generate_batches(
+        self, requests: list[tuple[list[str], dict[str, Any]]]
+    ) -> list[list[Generation]]:
+        """``generate_batch`` for many batches, each with its own decoding options.
+
+        The backend gets them all at once: CTranslate2 queues every batch on
+        its workers (one per core) before awaiting any; torch runs them in turn.
+        """
+        batches = [
+            (self._source_ids(texts), self._decoding(options))
+            for texts, options in requests
+            if texts
+        ]
+        results = iter(self._generate(batches))
+        return [self._decoded(next(results)) if texts else [] for texts, _ in requests]
+
+    def _token_ids(self, texts: list[str]) -> list[list[int]]:
         encoded = self.tokenizer(
-            self._prepare(list(texts)), return_tensors="pt", padding=True, truncation=False
+            self._prepare(list(texts)), add_special_tokens=True, truncation=False
         )
-        longest = encoded["input_ids"].shape[1]
+        return encoded["input_ids"]
+
+    def _source_ids(self, texts: list[str]) -> list[list[int]]:
+        """The prepared inputs' token ids, checked against the input limit."""
+        ids = self._token_ids(texts)
+        longest = max(len(row) for row in ids)
         if longest > self.max_input_tokens:
             raise ValueError(
                 f"input of {longest} tokens exceeds the model limit {self.max_input_tokens}; "
                 "split it before calling generate_batch"
             )
-        kwargs = decoding_values(self.settings, options)
-        kwargs.update(self._generate_kwargs())
-        sequences, scores = self._generate(encoded, kwargs)
-        texts_out = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
-        pad = self.model.config.pad_token_id
-        lengths = [int(row.ne(pad).sum()) if pad is not None else len(row) for row in sequences]
+        return ids
+
+    def _decoding(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The settings' decoding options, the call's overrides, then the family's."""
+        return {**decoding_values(self.settings, options), **self._generate_kwargs()}
+
+    def _generate(self, batches: list[Batch]) -> list[list[Hypothesis]]:
+        """The only place that touches the device: the backend's hypotheses per batch."""
+        return self.backend.generate(batches)
+
+    def _decoded(self, hypotheses: list[Hypothesis]) -> list[Generation]:
+        texts = self.tokenizer.batch_decode([h.ids for h in hypotheses], skip_special_tokens=True)
         return [
-            Generation(text=t.strip(), score=s, length=n)
-            for t, s, n in zip(texts_out, scores, lengths, strict=True)
+            Generation(text=text.strip(), score=h.score, length=h.length)
+            for text, h in zip(texts, hypotheses, strict=True)
         ]
 
-    def _generate(self, encoded: Any, kwargs: dict[str, Any]) -> tuple[Any, list[float]]:
-        """The only place that touches the device; returns CPU sequences and scores."""
-        import torch
-
-        kwargs = dict(kwargs)
-        copy_bias = kwargs.pop("copy_bias", 0.0)
-        if copy_bias:
-            from transformers import LogitsProcessorList
-
-            from pipeline.copy_bias import CopyBiasProcessor
-
-            processor = CopyBiasProcessor(
-                encoded["input_ids"], copy_bias, self.tokenizer.all_special_ids
+    def _check_family_options(self) -> None:
+        """Fail at load, not at the first batch, when the backend cannot honour a family hook."""
+        supported = self.backend.options
+        if supported is None:
+            return
+        unsupported = sorted(set(self._generate_kwargs()) - supported)
+        if unsupported:
+            raise ConfigError(
+                f"the {self.family} adapter asks for {unsupported}, which the "
+                f"{self.backend.name} backend does not support; set backend: transformers"
             )
-            kwargs["logits_processor"] = LogitsProcessorList([processor])
-        with torch.inference_mode():
-            inputs = {k: v.to(self.device) for k, v in encoded.items()}
-            out = self.model.generate(
-                **inputs, output_scores=True, return_dict_in_generate=True, **kwargs
-            )
-            transition = self.model.compute_transition_scores(
-                out.sequences,
-                out.scores,
-                getattr(out, "beam_indices", None),
-                normalize_logits=True,
-            )
-            # Mean log-probability over the generated tokens (padding excluded).
-            generated = out.sequences[:, -transition.shape[1] :]
-            mask = generated.ne(self.model.config.pad_token_id)
-            transition = transition.masked_fill(~mask, 0.0).float()
-            lengths = mask.sum(dim=1).clamp(min=1)
-            scores = (transition.sum(dim=1) / lengths).cpu().tolist()
-        return out.sequences.cpu(), [round(float(s), 4) for s in scores]
 
     def describe(self) -> dict[str, Any]:
         """Model facts for the manifest."""
-        return {
-            "model": self.name,
-            "family": self.family,
-            "backend": "transformers",
-            "checksum": self.checksum,
-            "device": str(self.device),
-            "dtype": str(self.model.dtype).replace("torch.", ""),
-            "src_lang": self.src_lang,
-            "tgt_lang": self.tgt_lang,
-            "parameters": sum(p.numel() for p in self.model.parameters()),
-        }
+        languages = {"src_lang": self.src_lang, "tgt_lang": self.tgt_lang}
+        return {"model": self.name, "family": self.family, **self.backend.describe(languages)}
 
     def signature(self) -> str:
-        """``family:marian|model:NAME@sha|beam:4`` for output signatures."""
+        """``adapter:marian|model:NAME@sha|beam:4`` (CTranslate2 adds ``backend:ct2-int8``)."""
         model = signed_model_name(self.name, self.checksum)
-        return f"adapter:{self.family}|model:{model}|beam:{self.settings.num_beams}"
+        parts = [f"adapter:{self.family}", *self.backend.signature_parts()]
+        return "|".join([*parts, f"model:{model}", f"beam:{self.settings.num_beams}"])
 
 
 def decoding_values(settings: GenerationSettings, options: dict[str, Any]) -> dict[str, Any]:
@@ -255,23 +259,3 @@ def signed_model_name(name: str, checksum: str | None) -> str:
     """A model as signatures name it: the folder's name (or hub id) and its weights' checksum."""
     model = Path(name).name if Path(name).is_dir() else name
     return f"{model}@{checksum[:8]}" if checksum else model
-
-
-def resolve_device(device: str) -> Any:
-    """``auto`` becomes CUDA when a GPU is visible, else the CPU."""
-    import torch
-
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
-def resolve_dtype(dtype: str, device: Any) -> Any:
-    """``auto`` is float32 on CPU, bfloat16 on GPUs that support it, else float16."""
-    import torch
-
-    if dtype != "auto":
-        return getattr(torch, dtype)
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.float32

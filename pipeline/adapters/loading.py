@@ -61,12 +61,8 @@ def load_adapter(settings: GenerationSettings) -> Any:
         family, tokenizer = settings.family, None
         if family == "auto":
             family, tokenizer = detect_family(settings.model)
-        if settings.backend == "ctranslate2":
-            from pipeline.adapters.ct2 import CTranslate2Adapter
-
-            _CACHE[key] = CTranslate2Adapter(settings, family=family)
-        else:
-            _CACHE[key] = registry.get_adapter(family)(settings, tokenizer=tokenizer)
+        # The family's adapter builds the backend ``settings.backend`` names.
+        _CACHE[key] = registry.get_adapter(family)(settings, tokenizer=tokenizer)
     return _CACHE[key]
 
 

@@ -25,6 +25,6 @@ class MBartAdapter(LanguageCodeAdapter):
         # mBART-25 fine-tunes (facebook/mbart-large-en-ro) start decoding with
         # the target code itself rather than </s> then a forced code; forcing
         # it again would repeat it.
-        if self.model.generation_config.decoder_start_token_id in self.language_ids.values():
+        if self.generation_config.decoder_start_token_id in self.language_ids.values():
             return {"decoder_start_token_id": self.language_ids[self.tgt_lang]}
         return super()._generate_kwargs()

@@ -19,7 +19,7 @@ class T5Adapter(Seq2SeqAdapter):
     def _prepare(self, texts: list[str]) -> list[str]:
         prefix = self.settings.prefix
         if prefix is None:
-            prefix = getattr(self.model.config, "prefix", None) or ""
+            prefix = getattr(self.config, "prefix", None) or ""
         if not prefix:
             return texts
         return [prefix + t for t in texts]

@@ -126,6 +126,9 @@ def test_sentence_level_set_skips_summaries(tmp_path: Path, tiny_config: Path) -
     assert "summarize" not in report["pipeline"]["stages"]
     assert report["metrics"]["summary_vi"]["rouge1"] is None
     assert "| ROUGE-1 vi summary | n/a |" in result.stdout
+    # One reference sentence per document: no sentence boundary to score.
+    assert report["metrics"]["segmentation"]["boundary_f1"] is None
+    assert "| Boundary F1 | n/a |" in result.stdout
 
 
 def test_compare_prints_both_and_the_difference(mini_eval, tmp_path: Path) -> None:

@@ -132,10 +132,13 @@ def _segmentation(scores: list[DocumentScore]) -> dict[str, Any]:
     counts = sum((s.alignment.boundaries for s in scores), BoundaryScore(0, 0, 0))
     groups = sum(len(s.alignment.groups) for s in scores)
     one_to_one = sum(s.alignment.one_to_one for s in scores)
+    # A sentence-level set has one reference sentence per paragraph, so no boundary
+    # to find: its boundary scores would only count the splits of multi-sentence lines.
+    scored = counts.gold > 0
     return {
-        "boundary_precision": round(counts.precision, 4),
-        "boundary_recall": round(counts.recall, 4),
-        "boundary_f1": round(counts.f1, 4),
+        "boundary_precision": round(counts.precision, 4) if scored else None,
+        "boundary_recall": round(counts.recall, 4) if scored else None,
+        "boundary_f1": round(counts.f1, 4) if scored else None,
         "one_to_one": round(one_to_one / groups, 4) if groups else None,
         "groups": groups,
         "unmatched_references": sum(s.alignment.unmatched_references for s in scores),

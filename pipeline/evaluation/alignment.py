@@ -5,6 +5,9 @@ reference ones. Both are mapped to ``(start, end)`` spans of the document text
 the pipeline wrote, and overlapping spans are joined into minimal common
 groups: a reference sentence the pipeline split in two, or two references it
 kept together, form one group. Groups are the unit that BLEU and chrF++ score.
+Reference sentences without English (summary-only sets) still place the
+boundaries; a group holding one is not translation-scored, nor is any group of
+a document with no English at all, so a missing reference never scores as 0.
 """
 
 from __future__ import annotations
@@ -40,7 +43,12 @@ class Group:
 
 @dataclass
 class Alignment:
-    """One document's groups, with their joined hypothesis and reference text."""
+    """One document's groups; the joined hypothesis and reference text of those translation-scored.
+
+    ``hypotheses`` and ``references`` follow ``groups`` where every reference
+    sentence has English (all groups then); groups with a reference sentence
+    lacking English, and every group of a document without English, are left out.
+    """
 
     groups: list[Group]
     hypotheses: list[str]
@@ -122,27 +130,30 @@ def locate_sentences(text: str, sentences: Sequence[str]) -> tuple[list[Span], i
 
 def align_document(
     text: str,
-    references: Sequence[tuple[str, str]],
+    references: Sequence[tuple[str, str | None]],
     segments: Sequence[tuple[int, int, str]],
 ) -> Alignment:
     """Align a document's reference pairs with the segments the pipeline produced.
 
     Args:
         text: the document text the pipeline wrote (normalized).
-        references: ``(vi, en)`` reference pairs in reading order.
+        references: ``(vi, en)`` reference pairs in reading order; ``en`` None: no
+            reference translation.
         segments: ``(start, end, en)`` of each pipeline segment, in reading order.
 
     Returns:
         Groups with the hypothesis (segments' English joined by spaces) and the
-        reference (references' English joined by spaces) of each group.
+        reference (references' English joined by spaces) of each translation-scored group.
     """
     ref_spans, unlocated = locate_sentences(text, [vi for vi, _ in references])
     hyp_spans = [(start, end) for start, end, _ in segments]
     groups = group_spans(ref_spans, hyp_spans)
+    english = any(en is not None for _, en in references)
+    scored = [g for g in groups if english and all(references[i][1] is not None for i in g.refs)]
     return Alignment(
         groups=groups,
-        hypotheses=[_join(segments[j][2] for j in g.hyps) for g in groups],
-        references=[_join(references[i][1] for i in g.refs) for g in groups],
+        hypotheses=[_join(segments[j][2] for j in g.hyps) for g in scored],
+        references=[_join(references[i][1] for i in g.refs) for g in scored],
         boundaries=boundary_counts(
             inner_boundaries(text, ref_spans), inner_boundaries(text, hyp_spans)
         ),

@@ -29,7 +29,7 @@ def fidelity(documents: list[Document | None], translate: Any | None) -> dict[st
 
     Returns:
         ``numbers``, ``names`` and ``terms`` (shares kept, None when there were
-        none), each with ``<kind>_kept`` and ``<kind>_total`` counts, and
+        none or nothing was translated), each with ``<kind>_kept`` and ``<kind>_total`` counts, and
         ``segments_losing`` (segments that lost any of them).
     """
     path = getattr(translate, "glossary", None)
@@ -40,8 +40,9 @@ def fidelity(documents: list[Document | None], translate: Any | None) -> dict[st
     losing = 0
     for doc in documents:
         for segment in doc.segments if doc else []:
-            english = segment.en or ""
-            counts = _segment(segment.vi, english, finder, currency)
+            if segment.en is None:  # not translated (no translate stage): nothing to keep
+                continue
+            counts = _segment(segment.vi, segment.en, finder, currency)
             for kind, (found, wanted) in counts.items():
                 kept[kind] += found
                 total[kind] += wanted

@@ -1,4 +1,9 @@
-"""Per-document and corpus numbers from a test set and the pipeline's documents."""
+"""Per-document and corpus numbers from a test set and the pipeline's documents.
+
+What a set or a run lacks is n/a (None), never 0: translation scores need
+reference English (summary-only sets have none), degenerate-output counts need
+the pipeline's English (a pipeline without translate has none).
+"""
 
 from __future__ import annotations
 
@@ -27,8 +32,14 @@ class DocumentScore:
     flags: Counter = field(default_factory=Counter)
     pipeline_flags: Counter = field(default_factory=Counter)
 
+    @property
+    def translated(self) -> bool:
+        """Whether the pipeline translated any of this document's segments."""
+        return bool(self.output) and any(s.en is not None for s in self.output.segments)
+
     def row(self) -> dict[str, Any]:
         scores = translation_scores(self.alignment.hypotheses, self.alignment.references)
+        flags = {name: self.flags[name] for name in sorted(DEGENERATE_FLAGS)}
         return {
             "id": self.reference.id,
             "domain": self.reference.domain,
@@ -40,7 +51,7 @@ class DocumentScore:
             "groups": len(self.alignment.groups),
             "one_to_one": self.alignment.one_to_one,
             "rouge": {lang: self.rouge.get(lang) for lang in SUMMARY_LANGUAGES},
-            "flags": {name: self.flags[name] for name in sorted(DEGENERATE_FLAGS)},
+            "flags": flags if self.translated else None,
             "pipeline_flags": dict(self.pipeline_flags),
         }
 
@@ -68,7 +79,8 @@ def score_document(
         segments = [(s.start, s.end, s.en or "") for s in output.segments]
     score = DocumentScore(reference, output, align_document(text, pairs, segments))
     for seg in output.segments if output else []:
-        score.flags.update(diagnose(seg.vi, seg.en or ""))
+        if seg.en is not None:  # untranslated: no English to diagnose
+            score.flags.update(diagnose(seg.vi, seg.en))
         score.pipeline_flags.update(seg.flags)
     for lang in SUMMARY_LANGUAGES:
         wanted = getattr(reference, f"summary_{lang}")
@@ -103,19 +115,23 @@ def score_testset(
     for lang in SUMMARY_LANGUAGES:
         rouged = [s.rouge[lang] for s in scores if lang in s.rouge]
         metrics[f"summary_{lang}"] = {**mean_rouge(rouged), "documents": len(rouged)}
+    metrics["degenerate"] = _degenerate(scores)
+    return metrics, scores
+
+
+def _degenerate(scores: list[DocumentScore]) -> dict[str, Any]:
+    """Degenerate-output counts and rates over all segments; n/a when nothing was translated."""
     segments = sum(len(s.output.segments) for s in scores if s.output)
     flags = sum((s.flags for s in scores), Counter())
     # Numbers and names lost are the translate stage's own check (its flag).
     flags[FLAG_NUMBERS] = sum(s.pipeline_flags[FLAG_NUMBERS] for s in scores)
     names = [*sorted(DEGENERATE_FLAGS), FLAG_NUMBERS]
-    metrics["degenerate"] = {
-        **{name: flags[name] for name in names},
-        **{
-            f"{name}_rate": round(flags[name] / segments, 4) if segments else None for name in names
-        },
+    counted = segments if any(s.translated for s in scores) else 0
+    return {
+        **{name: flags[name] if counted else None for name in names},
+        **{f"{name}_rate": round(flags[name] / counted, 4) if counted else None for name in names},
         "segments": segments,
     }
-    return metrics, scores
 
 
 def _translation(scores: list[DocumentScore]) -> dict[str, Any]:
@@ -124,7 +140,8 @@ def _translation(scores: list[DocumentScore]) -> dict[str, Any]:
     return {
         **translation_scores(hypotheses, references),
         "groups": len(hypotheses),
-        "references": sum(len(s.reference.pairs) for s in scores),
+        # Reference sentences with English (all of them, but in summary-only sets).
+        "references": sum(p.en is not None for s in scores for p in s.reference.pairs),
     }
 
 

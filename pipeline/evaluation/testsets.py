@@ -5,6 +5,11 @@ of reference sentence pairs and, optionally, reference summaries. Sentence-level
 formats (line-aligned files, TSV, JSONL pairs, Hugging Face datasets) make each
 pair its own one-sentence document, so the pipeline still normalizes and
 segments it, and a pair it splits in two is scored as one group.
+
+In the included schema a sentence's ``en`` may be absent or null: a set of
+Vietnamese articles with reference summaries but no translations (VietNews,
+``vien train sumsets``) is scored on its summaries and sentence boundaries,
+and its translation metrics are n/a.
 """
 
 from __future__ import annotations
@@ -29,10 +34,10 @@ TSV_HEADERS = {("vi", "en"), ("source", "reference"), ("src", "ref")}
 
 @dataclass(frozen=True)
 class SentencePair:
-    """One Vietnamese reference sentence and its English reference translation."""
+    """One Vietnamese reference sentence and its English reference translation (None: none)."""
 
     vi: str
-    en: str
+    en: str | None
 
 
 @dataclass
@@ -78,7 +83,8 @@ def document_from_record(record: Mapping[str, Any], where: str) -> EvalDocument:
     """Build a document from one record of the included test set's schema.
 
     The schema is ``{"id", "domain", "paragraphs": [[{"vi", "en"}, ...], ...],
-    "summary_vi", "summary_en"}``; ``domain`` and the summaries may be absent.
+    "summary_vi", "summary_en"}``; ``domain``, the summaries and a sentence's
+    ``en`` may be absent (or null).
 
     Raises:
         InputError: a required field is missing or has the wrong shape.
@@ -353,8 +359,17 @@ def _json_object(line: str, where: str) -> dict[str, Any]:
 
 
 def _pair(item: Any, where: str) -> SentencePair:
+    """A sentence of the included schema; without ``en`` it has no reference translation."""
     if not isinstance(item, Mapping):
         raise InputError(where, "each sentence must be an object with 'vi' and 'en'")
+    if item.get(DEFAULT_REF_FIELD) is None and "translation" not in item:
+        vi = item.get(DEFAULT_SRC_FIELD)
+        if not isinstance(vi, str):
+            raise InputError(
+                where,
+                f"expected text in 'vi' (and in 'en', or null); found {sorted(item)}",
+            )
+        return SentencePair(vi, None)
     return pair_from_row(item, DEFAULT_SRC_FIELD, DEFAULT_REF_FIELD, where)
 
 

@@ -303,10 +303,23 @@ def _method_hint(keys: set[str], default: str) -> str | None:
     return f"{listed}: keys of method {owners[0]}; add method: {owners[0]} (default: {default})"
 
 
+class LeadEnglishSettings(Section):
+    """The lead method's English summary: the same switch as the model method's ``en.mode``."""
+
+    mode: Literal["translate", "off"] = Field(
+        "translate",
+        description="translate: the lead sentences' translations (translate must run before "
+        "summarize); off: no English summary, so a pipeline may summarize without translating.",
+    )
+
+
 class LeadSummarizeSettings(SummarizeSettings):
     method: Literal["lead"] = Field("lead", description="The first sentences of the body.")
     lead_sentences: int = Field(
         3, ge=1, description="Sentences a lead summary takes (headline and byline skipped)."
+    )
+    en: LeadEnglishSettings = Field(
+        default_factory=LeadEnglishSettings, description="Whether to give an English summary."
     )
 
 

@@ -127,9 +127,20 @@ def test_lead_needs_the_translations() -> None:
         build_stages(config)
 
 
+def test_lead_without_english_needs_no_translations() -> None:
+    config = validate_config({"pipeline": ["normalize", "segment", "summarize"],
+                              "summarize": {"method": "lead", "lead_sentences": 2,
+                                            "en": {"mode": "off"}}})  # fmt: skip
+    stage = build_stages(config)[-1]
+    assert stage(document()).summaries == {"vi": "Câu một. Câu hai."}
+    assert stage.signature() == "sum:lead-2|en:off"
+
+
 def test_lead_is_the_schema_default() -> None:
     config = validate_config({"pipeline": ["summarize"]})
-    assert config.stages["summarize"].model_dump() == {"method": "lead", "lead_sentences": 3}
+    assert config.stages["summarize"].model_dump() == {
+        "method": "lead", "lead_sentences": 3, "en": {"mode": "translate"}
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("method", sorted(registry.SUMMARIZERS))

@@ -15,15 +15,22 @@ class LeadSummarizer(Summarizer):
 
     name: ClassVar[str] = "lead"
     Settings = LeadSummarizeSettings
-    # The English summary is the lead sentences' own translations.
-    requires: frozenset[str] = frozenset({"translations"})
+
+    def __init__(self, settings: Any, *, context: dict[str, Any]) -> None:
+        super().__init__(settings, context=context)
+        # The English summary is the lead sentences' own translations; en.mode off
+        # (Vietnamese summaries only) lets a pipeline without translate summarize.
+        self.english = settings.en.mode == "translate"
+        self.requires = frozenset({"translations"} if self.english else set())
 
     def summarize(self, docs: list[Document]) -> None:
         for doc in docs:
-            doc.summaries.update(lead_summary(doc, self.settings.lead_sentences))
+            lead = lead_summary(doc, self.settings.lead_sentences)
+            doc.summaries.update(lead if self.english else {"vi": lead["vi"]})
 
     def signature(self) -> str:
-        return f"lead-{self.settings.lead_sentences}"
+        """``lead-2``, or ``lead-2|en:off`` without English summaries."""
+        return f"lead-{self.settings.lead_sentences}" + ("" if self.english else "|en:off")
 
     def describe(self) -> dict[str, Any]:
         return {"method": self.name, "lead_sentences": self.settings.lead_sentences}

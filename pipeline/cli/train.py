@@ -39,6 +39,8 @@ TRAINERS: dict[str, tuple[str, str | None]] = {
     "export": ("pipeline.training.export:export_run", None),
     # Testsets, like export, takes an extra key (``testsets_dir``) and trains nothing.
     "testsets": ("pipeline.training.testsets:write_testsets", None),
+    # The summarizer's scored articles, as testsets writes a translation config's sets.
+    "sumsets": ("pipeline.training.sumsets:write_sumsets", None),
     "summarize": (
         "pipeline.training.summarize:train_summarization",
         "pipeline.training.settings:SummarizationConfig",
@@ -172,6 +174,19 @@ train_testsets = _command(
     Example:
 
         vien train testsets --config configs/train-translate.yaml --set testsets_dir=eval-sets
+    """,
+)
+train_sumsets = _command(
+    "sumsets",
+    "configs/train-summarize.yaml",
+    """Write a summarization config's scored articles as a JSONL test set for `vien eval`.
+
+    Vietnamese articles with reference summaries and no English: the summarizer's
+    model card scores with `vien eval --testset` on this file.
+
+    Example:
+
+        vien train sumsets --config configs/train-summarize.yaml --set testsets_dir=eval-sets
     """,
 )
 train_summarize = _command(

@@ -90,9 +90,11 @@ MAX_NAME_PARTS = 4
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 # A word of ASCII letters and digits, maybe joined by "-" or "." ("COVID-19", "TP.HCM").
 LATIN_TOKEN = re.compile(r"(?<![^\W_])[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*(?![^\W_])")
+# A number may end a word ("20th", "1990s", "5bn") or have a unit glued to it
+# ("150,000ha", "20km", the house style of much Vietnamese English news).
 _EN_NUMBER = re.compile(
     r"(?<![\w.])(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?"
-    r"(?:st|nd|rd|th|s|(?P<unit>k|m|mn|mln|bn|tn))?(?![\w])"
+    r"(?:(?:st|nd|rd|th|s|(?P<unit>k|m|mn|mln|bn|tn))?(?![\w])|(?=[^\W\d_]+(?![\w])))"
 )
 _EN_SCALE = re.compile(
     r"\s*(hundred|thousand|million|billion|trillion|mn|mln|bn|tn)\b", re.IGNORECASE

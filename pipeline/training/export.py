@@ -16,7 +16,7 @@ from pipeline.errors import ConfigError
 from pipeline.training.loop import STATE_FILE, average_checkpoints
 from pipeline.training.marian import build_model, save_model_dir
 from pipeline.training.recipe import run_vocabulary
-from pipeline.training.settings import TranslationConfig
+from pipeline.training.settings import TranslationConfig, take_folder
 from pipeline.training.vocab import load_spm, write_tokenizer_files
 
 logger = logging.getLogger(__name__)
@@ -30,10 +30,7 @@ def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
     """
     import torch
 
-    overrides = dict(overrides or {})
-    if "export_dir" not in overrides:
-        raise ConfigError("vien train export needs --set export_dir=FOLDER")
-    out_dir = Path(overrides.pop("export_dir"))
+    out_dir, overrides = take_folder(overrides, "export_dir", "export")
     config = load_settings(config_path, TranslationConfig, overrides)
     state_file = config.work_dir / "checkpoints" / STATE_FILE
     if not state_file.exists():

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from pipeline.errors import ConfigError
 from pipeline.settings import Section
 
 
@@ -179,3 +180,20 @@ class SummarizationConfig(TrainingConfig):
     """``configs/train-summarize*.yaml``."""
 
     data: SummarizationData
+
+
+def take_folder(
+    overrides: dict[str, Any] | None, key: str, command: str
+) -> tuple[Path, dict[str, Any]]:
+    """The folder a command writes to (``--set KEY=FOLDER``, required) and the other overrides.
+
+    Export and the test-set writers take their output folder as one more
+    ``--set`` key, which the training config itself does not have.
+
+    Raises:
+        ConfigError: ``key`` was not given.
+    """
+    rest = dict(overrides or {})
+    if key not in rest:
+        raise ConfigError(f"vien train {command} needs --set {key}=FOLDER")
+    return Path(rest.pop(key)), rest

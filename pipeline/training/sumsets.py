@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError
-from pipeline.training.settings import SummarizationConfig
+from pipeline.training.settings import SummarizationConfig, take_folder
 from pipeline.training.vietnews import Article, read_vietnews
 from pipeline.writers.atomic import atomic_write_text
 
@@ -36,10 +35,7 @@ def write_sumsets(config_path: Path, *, overrides: dict[str, Any] | None = None)
     Raises:
         ConfigError: no ``--set testsets_dir=FOLDER``, or the config is invalid.
     """
-    overrides = dict(overrides or {})
-    if "testsets_dir" not in overrides:
-        raise ConfigError("vien train sumsets needs --set testsets_dir=FOLDER")
-    out_dir = Path(overrides.pop("testsets_dir"))
+    out_dir, overrides = take_folder(overrides, "testsets_dir", "sumsets")
     config = load_settings(config_path, SummarizationConfig, overrides)
     articles = read_vietnews(config.data.validation, config.eval.max_examples)
     name = config.data.validation.name.removesuffix(".xz").removesuffix(".jsonl")

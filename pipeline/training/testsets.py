@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError
 from pipeline.training.data import load_parallel
 from pipeline.training.scoring import write_pairs
-from pipeline.training.settings import TranslationConfig
+from pipeline.training.settings import TranslationConfig, take_folder
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +30,7 @@ def write_testsets(config_path: Path, *, overrides: dict[str, Any] | None = None
     Raises:
         ConfigError: no ``--set testsets_dir=FOLDER``, or the config is invalid.
     """
-    overrides = dict(overrides or {})
-    if "testsets_dir" not in overrides:
-        raise ConfigError("vien train testsets needs --set testsets_dir=FOLDER")
-    out_dir = Path(overrides.pop("testsets_dir"))
+    out_dir, overrides = take_folder(overrides, "testsets_dir", "testsets")
     config = load_settings(config_path, TranslationConfig, overrides)
     splits = load_parallel(config.data, config.train.seed)
     written = {}

@@ -170,13 +170,13 @@ def _commonness(text: str) -> float:
     """
     if not (_TONE_MODEL / "config.json").exists():
         return 0.0
-    from pipeline.text.tone_model import load_tone_model, token_form
+    from pipeline.text.tone_model import load_tone_model
 
     model = load_tone_model(str(_TONE_MODEL))
     unseen = float(model.unigram.min()) - 5.0  # below any word the model has seen
     words = (w.strip(".,;:!?\"'()").lower() for w in text[:SCORED_CHARS].split())
     return sum(
-        model.word_logp(w) if token_form(w) in model.index else unseen for w in words if w
+        model.word_logp(w) if model.has_spelling(w) else unseen for w in words if w
     )
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ModelNotFoundError, VienError
-from pipeline.text.tones import strip_marks
+from pipeline.text.tones import strip_marks, to_new_style
 
 # Words, numbers (with their separators) and single other characters.
 TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,:/]\d+)*|\S")
@@ -154,7 +154,20 @@ class ToneModel:
 
     def word_logp(self, word: str) -> float:
         """log P(word) as a unigram: how common a spelling is, for choosing between readings."""
-        return float(self.unigram[token_id(token_form(word), self.index)])
+        return float(self.unigram[token_id(self.spelling(word), self.index)])
+
+    def has_spelling(self, word: str) -> bool:
+        """True when the model counted ``word`` as written (either tone-mark placement)."""
+        return self.spelling(word) in self.index
+
+    @staticmethod
+    def spelling(word: str) -> str:
+        """``word`` as the model counted it: new-style tone marks ("hòa" is "hoà"), token form.
+
+        ``vien train tones`` counts text in the new placement, so an old-style
+        spelling would otherwise look unseen.
+        """
+        return token_form(to_new_style(word))
 
     def restore(self, text: str) -> str:
         """Return ``text`` with the marks restored on every word the model knows.

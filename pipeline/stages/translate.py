@@ -56,9 +56,10 @@ def translator(context: dict[str, Any], settings: TranslateSettings) -> Any:
     inner = shared_generator(context, settings, cache=settings.cache)
     if not settings.protect:
         return inner
+    # Keyed like the generators themselves, so one wrapper per shared generator.
     wrappers = context.setdefault("protecting", {})
     key = settings.model_dump_json()
-    if key not in wrappers or wrappers[key].inner is not inner:
+    if key not in wrappers:
         from pipeline.protect.generator import protecting
 
         wrappers[key] = protecting(inner, settings)

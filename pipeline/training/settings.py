@@ -101,11 +101,6 @@ class EvalSettings(Section):
     """Scoring after training (may decode faster than the shipped defaults)."""
 
     num_beams: int = Field(2, description="Beam size used for scoring.")
-    batch_size: int = Field(
-        32,
-        description="Kept so existing configs load; scoring runs through the pipeline, which "
-        "batches by tokens (the model's batch_tokens) instead.",
-    )
     max_examples: int | None = Field(None, description="Score only the first N of each set.")
 
     def scored(self, pairs: list[Any]) -> list[Any]:

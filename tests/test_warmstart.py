@@ -316,7 +316,7 @@ def tiny_config(tmp_path: Path, tiny_file: Path) -> Path:
         "train": {"max_steps": 4, "batch_tokens": 64, "warmup_steps": 1, "max_source_tokens": 24,
                   "max_target_tokens": 24, "save_every": 2, "valid_every": 2, "log_every": 2},
         "generate": {"num_beams": 1, "max_length": 8},
-        "eval": {"num_beams": 1, "batch_size": 2},
+        "eval": {"num_beams": 1},
     }  # fmt: skip
     path = tmp_path / "train.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

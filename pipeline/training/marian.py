@@ -50,6 +50,10 @@ def build_model(settings: ModelSettings, vocab_size: int):
         scale_embedding=True,
         share_encoder_decoder_embeddings=True,
         tie_word_embeddings=True,
+        # Plain attention, not SDPA: at these sizes (64-wide heads, short
+        # sentences) PyTorch's CPU flash-attention backward is the slower path;
+        # eager attention trains ~18% more tokens/s in bf16 on 2 cores, same loss.
+        attn_implementation="eager",
     )
     return MarianMTModel(config)
 

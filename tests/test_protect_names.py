@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluation.names import read_annotations, score_names
+from pipeline.protect.byline import byline_spans, write_byline
 from pipeline.protect.names import ascii_fold, find_names
 
 TESTSET = Path(__file__).resolve().parent / "testset"
@@ -62,3 +63,20 @@ CASES = [
 @pytest.mark.parametrize(("text", "names"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_find_names(text: str, names: list[str]) -> None:
     assert [n.text for n in find_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("Thu Trang – Công Luận", "Thu Trang – Cong Luan"),
+        ("NGUYỄN VĂN A", "NGUYEN VAN A"),
+        ("Hà Nội", "Hanoi"),
+        # Words besides the names ("và", a note) need the model.
+        ("Minh Anh và Thu Hà", None),
+        ("Thanh Hà - Minh Đức (tổng hợp)", None),
+        ("Theo VnExpress", None),
+    ],
+)
+def test_byline_written_as_names(text: str, english: str | None) -> None:
+    spans = byline_spans(text, "ascii")
+    assert (write_byline(text, spans) if spans else None) == english

@@ -52,10 +52,42 @@ def test_seed_numbers_names_and_terms_come_through(seed_run: Path) -> None:
 
 
 def test_fallbacks_are_flagged(seed_run: Path) -> None:
-    # A random tiny model copies no span, so every protected sentence falls back.
+    # A random tiny model copies no span, so every protected sentence it translates falls back.
     for record in aligned(seed_run):
-        if record["protected"]:
+        if record["protected"] and "byline" not in record["flags"]:
             assert "protect_fallback" in record["flags"]
+
+
+def test_byline_is_written_as_names_not_translated(seed_run: Path) -> None:
+    [byline] = [r for r in aligned(seed_run) if "byline" in r["flags"]]
+    assert byline["vi"] == "Thu Trang – Công Luận"
+    assert byline["en"] == "Thu Trang – Cong Luan"
+    assert [(s["kind"], s["en"]) for s in byline["protected"]] == [
+        ("name", "Thu Trang"),
+        ("name", "Cong Luan"),
+    ]
+    assert "protect_fallback" not in byline["flags"]
+
+
+def test_byline_goes_to_the_model_without_protection(tmp_path: Path, tiny_marian: Path) -> None:
+    config = tiny_pipeline_config(
+        tiny_marian, tmp_path / "tiny.yaml", summarize={"method": "lead", "lead_sentences": 2}
+    )
+    out = tmp_path / "out"
+    args = [
+        "run",
+        str(SEEDS),
+        "-o",
+        str(out),
+        "--config",
+        str(config),
+        "--set",
+        "translate.protect=false",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [byline] = [r for r in aligned(out) if "byline" in r["flags"]]
+    assert byline["en"] != "Thu Trang – Cong Luan" and byline["protected"] == []
 
 
 def test_document_json_keeps_spans(seed_run: Path) -> None:

@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.evaluation.boundaries import gold_paragraph, score_splitter
-from pipeline.text.segment import is_byline, is_headline, split_paragraphs, split_sentences
+from pipeline.text.segment import (
+    byline_names,
+    is_byline,
+    is_headline,
+    split_paragraphs,
+    split_sentences,
+)
 
 GOLD = Path(__file__).parent / "data" / "segmentation_gold.jsonl"
 SEED = Path(__file__).parent.parent / "seeds" / "000_fd595707a5dff46e.txt"
@@ -244,3 +250,18 @@ def test_spans_stay_inside_the_window(text: str, cut: int, size: int) -> None:
     window = text[start:end]
     inner = "".join(text[s:e] for s, e in split_sentences(text, start, end))
     assert "".join(inner.split()) == "".join(window.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Thu Trang – Công Luận", ["Thu Trang", "Công Luận"]),
+        ("Thanh Hà - Minh Đức (tổng hợp).", ["Thanh Hà", "Minh Đức"]),
+        ("Minh Anh và Thu Hà", ["Minh Anh", "Thu Hà"]),
+        ("Theo VnExpress", []),
+        ("Bài và ảnh: Minh Hà", []),
+        ("Hội nghị đã kết thúc tốt đẹp.", []),
+    ],
+)
+def test_byline_names(text: str, names: list[str]) -> None:
+    assert [text[start:end] for start, end in byline_names(text)] == names

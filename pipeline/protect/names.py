@@ -143,17 +143,17 @@ def render_name(name: Name, style: NameStyle) -> str:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, str]:
-    """Known places, keyed by ``_key`` (so "Khánh Hoà" finds "Khánh Hòa")."""
+    """Known places, keyed by ``name_key`` (so "Khánh Hoà" finds "Khánh Hòa")."""
     places = {}
     text = resources.files("pipeline.protect").joinpath("data/places.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             vi, en = line.split("\t")
-            places[_key(vi)] = en.strip()
+            places[name_key(vi)] = en.strip()
     return places
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
     """Case, spacing, dash and tone-mark placement ("Hoà"/"Hòa") do not matter; marks do."""
     return " ".join(to_old_style(text).casefold().replace("–", "-").split())
 
@@ -245,7 +245,7 @@ def _place_at(text: str, run: list[re.Match[str]], i: int) -> tuple[int, str] | 
     """The longest gazetteer place starting at word ``i`` of ``run``: (end index, English)."""
     places = gazetteer()
     for j in range(min(len(run), i + 6), i, -1):
-        english = places.get(_key(text[run[i].start() : run[j - 1].end()]))
+        english = places.get(name_key(text[run[i].start() : run[j - 1].end()]))
         if english is not None:
             return j, english
     return None

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from pipeline.batching import document_passes
 from pipeline.document import (
+    FLAG_BYLINE,
     FLAG_NUMBERS,
     FLAG_PROTECT_FALLBACK,
     FLAG_RETRIED,
@@ -15,6 +16,7 @@ from pipeline.document import (
     Document,
     Segment,
 )
+from pipeline.protect.byline import byline_spans, write_byline
 from pipeline.protect.generator import STITCHED
 from pipeline.quality import check_numbers, diagnose
 from pipeline.settings import GenerationSettings, TranslateSettings
@@ -93,24 +95,37 @@ class TranslateStage(Stage):
     def _translate(self, docs: list[Document]) -> None:
         settings: TranslateSettings = self.settings  # type: ignore[assignment]
         segments = [s for d in docs for s in d.segments]
+        modelled = [s for s in segments if not self._write_byline(s)]
         cap = (settings.max_length_ratio, LENGTH_CAP_EXTRA) if settings.max_length_ratio else None
         outputs = self.generator.run(
-            [s.model_text for s in segments], length_cap=cap, max_new_tokens=settings.max_new_tokens
+            [s.model_text for s in modelled], length_cap=cap, max_new_tokens=settings.max_new_tokens
         )
-        for segment, output in zip(segments, outputs, strict=True):
+        for segment, output in zip(modelled, outputs, strict=True):
             segment.en = output.text
             segment.score = output.score
             if output.parts > 1:
                 segment.flag(FLAG_SPLIT_LONG)
             self._record_protection(segment, output)
-        self._check_degenerate(segments)
-        self._record_retried_protection(segments)
+        self._check_degenerate(modelled)
+        self._record_retried_protection(modelled)
         if settings.check_numbers:
             for segment in segments:
                 if check_numbers(segment.vi, segment.en or "", currency=settings.currency):
                     segment.flag(FLAG_NUMBERS)
         for doc in docs:
             doc.stages.append(self.name)
+
+    def _write_byline(self, segment: Segment) -> bool:
+        """Write a flagged byline of names as the names (protection on); False if the model must."""
+        settings: TranslateSettings = self.settings  # type: ignore[assignment]
+        if not settings.protect or FLAG_BYLINE not in segment.flags:
+            return False
+        spans = byline_spans(segment.vi, settings.name_style)
+        if not spans:
+            return False
+        segment.en = write_byline(segment.vi, spans)
+        segment.protected = [span.to_dict() for span in spans]
+        return True
 
     @staticmethod
     def _record_protection(segment: Segment, output: Any) -> None:

@@ -287,10 +287,39 @@ def is_byline(text: str) -> bool:
         return False
     if _SOURCE_LINE.fullmatch(text) or _CREDIT_LINE.fullmatch(text):
         return True
-    names = re.sub(r"\s*\([^()]{1,40}\)", "", text).rstrip(".")
-    chunks = [c for c in _NAME_SEPARATORS.split(names) if c]
-    if not chunks or sum(len(c.split()) for c in chunks) > 10:
-        return False
-    return all(
-        1 <= len(c.split()) <= 5 and all(_NAME_WORD.fullmatch(w) for w in c.split()) for c in chunks
-    )
+    return bool(byline_names(text))
+
+
+def byline_names(text: str) -> list[tuple[int, int]]:
+    """Where the names stand in a line that only lists authors or outlets, else nothing.
+
+    "Thu Trang – Công Luận (tổng hợp)" gives the offsets of "Thu Trang" and
+    "Công Luận". Source and credit lines ("Theo VnExpress", "Ảnh: Minh Hà")
+    give nothing: their other words need translating.
+
+    Args:
+        text: one paragraph.
+
+    Returns:
+        (start, end) of each name, in order.
+    """
+    line = text.strip()
+    if not line or len(line) > 80 or _SOURCE_LINE.fullmatch(line) or _CREDIT_LINE.fullmatch(line):
+        return []
+    # A note in brackets ("(tổng hợp)") separates names like a dash does.
+    masked = re.sub(r"\s*\([^()]{1,40}\)", lambda m: "/" * len(m.group()), text)
+    masked = masked.rstrip().rstrip(".")
+    names, start = [], 0
+    for cut in [*_NAME_SEPARATORS.finditer(masked), None]:
+        end = cut.start() if cut else len(masked)
+        chunk = masked[start:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            names.append((start + lead, start + len(chunk.rstrip())))
+        start = cut.end() if cut else end
+    words = [text[s:e].split() for s, e in names]
+    if not names or sum(map(len, words)) > 10:
+        return []
+    if all(1 <= len(w) <= 5 and all(_NAME_WORD.fullmatch(x) for x in w) for w in words):
+        return names
+    return []

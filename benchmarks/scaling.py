@@ -103,8 +103,13 @@ def run_size(docs: list[dict[str, str]], work: Path, args: argparse.Namespace) -
         for doc in docs:
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
     command = [
-        sys.executable, __file__, "--child", str(inputs), str(work / f"out-{len(docs)}"),
-        "--config", str(args.config),
+        sys.executable,
+        __file__,
+        "--child",
+        str(inputs),
+        str(work / f"out-{len(docs)}"),
+        "--config",
+        str(args.config),
         *(arg for override in args.set for arg in ("--set", override)),
     ]
     started = time.perf_counter()
@@ -144,7 +149,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--text", type=Path, help="Vietnamese text to cut into documents.")
     parser.add_argument(
-        "--train-config", type=Path, default=REPO / "configs" / "train-translate.yaml",
+        "--train-config",
+        type=Path,
+        default=REPO / "configs" / "train-translate.yaml",
         help="Where EVBNews and its held-out split are defined (without --text).",
     )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="Document counts.")

@@ -357,7 +357,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--src", type=Path, help="Source sentences, one per line.")
     parser.add_argument("--ref", type=Path, help="References for --src, one per line.")
     parser.add_argument(
-        "--train-config", type=Path, default=REPO / "configs" / "train-translate.yaml",
+        "--train-config",
+        type=Path,
+        default=REPO / "configs" / "train-translate.yaml",
         help="Where the held-out split is defined (without --src).",
     )
     parser.add_argument("--beams", type=int, default=4, help="Beam size of every system.")
@@ -371,7 +373,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeats", type=int, default=2, help="Rounds of --whole-process.")
     parser.add_argument(
-        "--set", action="append", default=[], metavar="KEY=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="A --set for vien eval in --whole-process.",
     )
     parser.add_argument("--loop-child", nargs=2, type=Path, help=argparse.SUPPRESS)

@@ -201,8 +201,13 @@ CHECKS = [
         [],
     ),
     ("glued-unit", "Hơn 150.000 ha sầu riêng.", "More than 150,000ha of durian.", "dong", []),
-    ("glued-unit-lost", "Hơn 150.000 ha sầu riêng.", "More than 15,000ha of durian.", "dong",
-     ["150.000"]),  # fmt: skip
+    (
+        "glued-unit-lost",
+        "Hơn 150.000 ha sầu riêng.",
+        "More than 15,000ha of durian.",
+        "dong",
+        ["150.000"],
+    ),  # fmt: skip
     ("no-numbers", "Hôm nay trời đẹp.", "The weather is nice today.", "dong", []),
 ]
 

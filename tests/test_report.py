@@ -229,9 +229,14 @@ def synthetic_run(out: Path, documents: int, sentences: int) -> int:
             for s in range(10):
                 vi = f"Câu số {s} của đoạn {p} trong bài {d}."
                 segments.append(
-                    Segment(f"d{d}/p{p + 1}/s{s + 1}", vi, len(text), len(text) + len(vi),
-                            en=f"Sentence {s} of paragraph {p} in article {d}.",
-                            score=-(d * sentences + p * 10 + s) / 1000)
+                    Segment(
+                        f"d{d}/p{p + 1}/s{s + 1}",
+                        vi,
+                        len(text),
+                        len(text) + len(vi),
+                        en=f"Sentence {s} of paragraph {p} in article {d}.",
+                        score=-(d * sentences + p * 10 + s) / 1000,
+                    )
                 )
                 text += vi + " "
             paragraphs.append(Paragraph(p + 1, segments[0].start, len(text) - 1, segments))

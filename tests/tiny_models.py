@@ -312,9 +312,7 @@ def build_tiny_bart(path: Path | str) -> Path:
     return _save_model(BartForConditionalGeneration, config, path)
 
 
-def tiny_pipeline_config(
-    model: Path, path: Path, *, threads: int = 0, **sections: dict
-) -> Path:
+def tiny_pipeline_config(model: Path, path: Path, *, threads: int = 0, **sections: dict) -> Path:
     """Write the default pipeline configuration with ``model`` as every model; return ``path``.
 
     Translation and a model-made Vietnamese summary (translated into English)

@@ -38,8 +38,14 @@ FLAG_LABELS: dict[str, str] = {
 }
 # Flags that ask a reader to check the translation (the others describe the text).
 WARNING_FLAGS = frozenset(
-    {"low_confidence", "repetition", "empty_output", "copied_source", "length_ratio",
-     "number_mismatch"}
+    {
+        "low_confidence",
+        "repetition",
+        "empty_output",
+        "copied_source",
+        "length_ratio",
+        "number_mismatch",
+    }
 )
 WEAK_LABEL = f"weakest {WEAKEST_FRACTION:.0%}"
 

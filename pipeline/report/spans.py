@@ -15,9 +15,7 @@ Part = tuple[str, str | None]  # (text, span kind or None)
 def vietnamese_parts(text: str, spans: list[dict[str, Any]]) -> list[Part]:
     """``text`` cut at the spans whose offsets still point at their text."""
     located = [
-        (s["start"], s["end"], s["kind"])
-        for s in spans
-        if text[s["start"] : s["end"]] == s["text"]
+        (s["start"], s["end"], s["kind"]) for s in spans if text[s["start"] : s["end"]] == s["text"]
     ]
     return _cut(text, located)
 

@@ -136,8 +136,9 @@ def _cells(pair: Pair) -> tuple[Text, Text, Text, Text, Text]:
     flags = Text("\n").join(
         Text(f"[{label}]", style=_badge_style(flag)) for flag, label in pair.badges
     )
-    score = Text("" if pair.score is None else f"{pair.score:.2f}",
-                 style="bold yellow" if pair.weak else "")
+    score = Text(
+        "" if pair.score is None else f"{pair.score:.2f}", style="bold yellow" if pair.weak else ""
+    )
     vi = Text(pair.vi)
     if pair.vi_restored is not None:
         vi.append(f"\n→ {pair.vi_restored}", style="dim")

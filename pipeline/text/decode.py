@@ -175,9 +175,7 @@ def _commonness(text: str) -> float:
     model = load_tone_model(str(_TONE_MODEL))
     unseen = float(model.unigram.min()) - 5.0  # below any word the model has seen
     words = (w.strip(".,;:!?\"'()").lower() for w in text[:SCORED_CHARS].split())
-    return sum(
-        model.word_logp(w) if model.has_spelling(w) else unseen for w in words if w
-    )
+    return sum(model.word_logp(w) if model.has_spelling(w) else unseen for w in words if w)
 
 
 def _maybe_viqr(text: str, source: str) -> str:

@@ -133,11 +133,14 @@ class TranslationData(Section):
         "vi-en", description="en-vi trains the backward model that back-translation needs."
     )
     clean: bool = Field(
-        False, description="Drop training pairs with absurd length, wrong language or numbers "
+        False,
+        description="Drop training pairs with absurd length, wrong language or numbers "
         "that disagree (counted in the report); held-out sets are never filtered.",
     )
     placeholder_rate: float = Field(
-        0.0, ge=0, le=1,
+        0.0,
+        ge=0,
+        le=1,
         description="Share of the spans stated on both sides of a pair (numbers, dates, names) "
         "replaced by a shared placeholder token, drawn anew each epoch; 0 disables.",
     )

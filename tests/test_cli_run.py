@@ -137,7 +137,9 @@ def test_parquet_loads_with_datasets(seed_run) -> None:
         cache_dir=str(out / ".hf-cache"),
     )
     rows = read_jsonl(out / "aligned.jsonl")
-    assert table["vi"] == [r["vi"] for r in rows]
+    assert table.column_names == list(rows[0])  # the same fields as aligned.jsonl
+    for name in ("vi", "vi_restored", "en", "flags"):
+        assert table[name] == [r[name] for r in rows]
     shutil.rmtree(out / ".hf-cache", ignore_errors=True)
 
 

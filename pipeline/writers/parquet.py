@@ -34,7 +34,7 @@ def protected_span_type(pa: Any) -> Any:
 
 
 def aligned_schema() -> Any:
-    """The table's columns: the fields of ``aligned.jsonl`` but ``vi_restored``."""
+    """The table's columns: the fields of ``aligned.jsonl``."""
     import pyarrow as pa
 
     return pa.schema(
@@ -43,6 +43,7 @@ def aligned_schema() -> Any:
             ("doc_id", pa.string()),
             ("paragraph", pa.int32()),
             ("vi", pa.string()),
+            ("vi_restored", pa.string()),
             ("en", pa.string()),
             ("flags", pa.list_(pa.string())),
             ("score", pa.float64()),

@@ -28,6 +28,10 @@ from pipeline.errors import ConfigError
 from pipeline.settings import EngineSettings, InputSettings, OutputSettings, RunSettings
 
 GLOBAL_SECTIONS = ("pipeline", "input", "output", "run", "engine")
+# A model's token budget never changes its outputs: batches hold no padding, so
+# each sentence is computed as if alone (tests/test_throughput.py pins it). Thread
+# counts stay in the hash: torch's results may depend on them.
+BATCH_ONLY = "batch_tokens"
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 # ``--set`` items, or dotted path -> value (``{"train.max_steps": 10}``).
 Overrides = Iterable[str] | Mapping[str, Any]
@@ -61,8 +65,15 @@ class Config(BaseModel):
         relevant.pop("output", None)
         relevant["run"] = {}  # batch size and error policy do not change outputs
         relevant.pop("engine", None)  # nor where the stages run
-        blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False).encode()
+        blob = json.dumps(_without_budgets(relevant), sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _without_budgets(data: Any) -> Any:
+    """``data`` with every model section's ``batch_tokens`` left out."""
+    if isinstance(data, dict):
+        return {k: _without_budgets(v) for k, v in data.items() if k != BATCH_ONLY}
+    return data
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:

@@ -81,9 +81,12 @@ def test_missing_model_is_an_error() -> None:
         validate_config({"pipeline": ["translate"], "translate": {}})
 
 
-def test_hash_ignores_batch_size_but_not_beams() -> None:
+def test_hash_ignores_batch_sizes_but_not_beams_or_threads() -> None:
     base = {"pipeline": ["translate"], "translate": {"model": "m"}}
     a = validate_config(base)
     b = validate_config({**base, "run": {"batch_docs": 99}})
     c = validate_config({**base, "translate": {"model": "m", "num_beams": 2}})
-    assert a.hash() == b.hash() != c.hash()
+    d = validate_config({**base, "translate": {"model": "m", "batch_tokens": 64}})
+    e = validate_config({**base, "translate": {"model": "m", "threads": 1}})
+    assert a.hash() == b.hash() == d.hash() != c.hash()
+    assert e.hash() != a.hash()  # thread counts may change torch's results

@@ -21,7 +21,7 @@ from pipeline.protect.verify import lost
 from pipeline.settings import GenerationSettings
 
 TESTSET = Path(__file__).resolve().parent / "testset" / "vien-testset-v1.jsonl"
-SOURCE = "Chiều 6/03, Chủ tịch UBND tỉnh Nguyễn Văn Hòa tiếp hơn 1.700 đơn."
+SOURCE = "Ngày 6/03, Chủ tịch UBND tỉnh Nguyễn Văn Hòa tiếp hơn 1.700 đơn."
 FAST = {"num_beams": 1, "max_new_tokens": 6, "backend": "transformers"}
 
 
@@ -48,7 +48,7 @@ def test_copying_model_gets_every_span_back() -> None:
     [out] = generator.run([SOURCE])
     assert out.fallback is None
     assert out.text == (
-        "Chiều March 6, Chairman of the provincial People's Committee Nguyen Van Hoa tiếp hơn "
+        "Ngày March 6, Chairman of the provincial People's Committee Nguyen Van Hoa tiếp hơn "
         "1,700 đơn."
     )
     assert [s.kind for s in out.spans] == ["date", "term", "name", "number"]
@@ -72,17 +72,17 @@ def test_losing_twice_stitches_between_spans() -> None:
     [out] = generator.run([SOURCE])
     assert out.fallback == STITCHED
     assert out.text == (
-        "CHIỀU March 6, Chairman of the provincial People's Committee Nguyen Van Hoa TIẾP HƠN "
+        "NGÀY March 6, Chairman of the provincial People's Committee Nguyen Van Hoa TIẾP HƠN "
         "1,700 ĐƠN."
     )
-    assert inner.inputs[-3:] == ["Chiều", "tiếp hơn", "đơn"]
+    assert inner.inputs[-3:] == ["Ngày", "tiếp hơn", "đơn"]
 
 
 def test_stitching_keeps_an_opening_url_as_written() -> None:
     inner = FakeInner(lambda t: "" if OPEN in t else t.upper())
     generator = ProtectingGenerator(inner, finder(), mode="placeholder")
-    [out] = generator.run(["(kontumtv.vn) – Chiều 6/3 họp."])
-    assert out.text.startswith("(kontumtv.vn) – CHIỀU March 6")
+    [out] = generator.run(["(kontumtv.vn) – Ngày 6/3 họp."])
+    assert out.text.startswith("(kontumtv.vn) – NGÀY March 6")
 
 
 def test_stitch_off_keeps_the_unprotected_output() -> None:

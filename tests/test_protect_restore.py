@@ -10,7 +10,7 @@ from pipeline.protect.stitch import fit, join, pieces, split_edges
 from pipeline.protect.substitute import make_plan, restore, scrub
 from pipeline.protect.verify import lost
 
-SOURCE = "Chiều 6/03, Chủ tịch UBND tỉnh Nguyễn Văn Hòa tiếp hơn 1.700 đơn."
+SOURCE = "Ngày 6/03, Chủ tịch UBND tỉnh Nguyễn Văn Hòa tiếp hơn 1.700 đơn."
 
 
 def plan_of(text: str, mode: str):
@@ -20,7 +20,7 @@ def plan_of(text: str, mode: str):
 
 def test_placeholder_plan_numbers_spans_in_order() -> None:
     plan = plan_of(SOURCE, "placeholder")
-    assert plan.text == "Chiều ｟1｠, ｟2｠ ｟3｠ tiếp hơn ｟4｠ đơn."
+    assert plan.text == "Ngày ｟1｠, ｟2｠ ｟3｠ tiếp hơn ｟4｠ đơn."
     assert plan.tokens == 4
 
 
@@ -57,7 +57,7 @@ def test_placeholders_stop_at_sixteen_and_the_rest_go_inline() -> None:
 def test_inline_plan_writes_english_into_the_source() -> None:
     plan = plan_of(SOURCE, "inline")
     assert plan.text == (
-        "Chiều March 6, Chairman of the provincial People's Committee Nguyen Van Hoa tiếp hơn "
+        "Ngày March 6, Chairman of the provincial People's Committee Nguyen Van Hoa tiếp hơn "
         "1,700 đơn."
     )
 
@@ -86,7 +86,7 @@ def test_stitch_pieces_alternate_text_and_spans() -> None:
     finder = SpanFinder(SpanOptions(glossary=Glossary.load()))
     spans = finder.find(SOURCE)
     parts = pieces(SOURCE, spans)
-    assert [p if isinstance(p, str) else p.en for p in parts][:3] == ["Chiều ", "March 6", ", "]
+    assert [p if isinstance(p, str) else p.en for p in parts][:3] == ["Ngày ", "March 6", ", "]
 
 
 def test_stitch_fit_and_join() -> None:

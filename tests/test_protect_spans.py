@@ -29,7 +29,24 @@ KINDS = [
     ("amount-scaled", "Thu 92,4 triệu đồng.", ("amount", "92,4 triệu đồng", "92.4 million dong")),
     ("amount-trillion", "Vốn 21.500 tỷ đồng.", ("amount", "21.500 tỷ đồng", "21.5 trillion dong")),
     ("percent", "GRDP tăng 7,2% so với cùng kỳ.", ("percent", "7,2", "7.2")),
-    ("date", "Chiều 6/03, hội nghị họp.", ("date", "6/03", "March 6")),
+    ("date", "Ngày 6/03, hội nghị họp.", ("date", "6/03", "March 6")),
+    # A part of the day joins the date, with the preposition English needs.
+    (
+        "date-afternoon",
+        "Chiều 6/03, hội nghị họp.",
+        ("date", "Chiều 6/03", "On the afternoon of March 6"),
+    ),
+    (
+        "date-after-vao",
+        "Họp vào sáng ngày 6/3.",
+        ("date", "sáng ngày 6/3", "the morning of March 6"),
+    ),
+    ("date-no-preposition", "Họp tối 6/3.", ("date", "tối 6/3", "on the evening of March 6")),
+    (
+        "date-early-hours",
+        "Rạng sáng 12/5, cháy.",
+        ("date", "Rạng sáng 12/5", "In the early hours of May 12"),
+    ),
     ("date-year", "Đến ngày 31/1/2025.", ("date", "31/1/2025", "January 31, 2025")),
     ("date-words", "Kể từ ngày 13 tháng 1 triển lãm.", ("date", "13 tháng 1", "January 13")),
     (

@@ -25,6 +25,23 @@ _DAY_PART_AFTER = re.compile(
 _TIME_WORD_BEFORE = re.compile(r"(?<!\w)(?:lúc|từ|đến|tới|vào|trước)\s+$", re.IGNORECASE)
 _DURATION_AFTER = re.compile(r"\s*(?:tới|qua|liền|nữa|đồng hồ)(?!\w)", re.IGNORECASE)
 _WHOLE_HOUR = re.compile(r"([0-9]{1,2})\s*giờ", re.IGNORECASE)
+# A part of the day right before a date ("chiều 6/3", "sáng ngày 6/3") joins its span:
+# English puts it first with "of" ("the afternoon of March 6"), which a model does
+# not learn to write around a placeholder ("Chiều ｟1｠" came out "Many March 6").
+_DAY_PARTS = {  # the preposition English needs when Vietnamese has none, and the phrase
+    "rạng sáng": ("in", "the early hours"),
+    "sáng": ("on", "the morning"),
+    "chiều": ("on", "the afternoon"),
+    "tối": ("on", "the evening"),
+    "đêm": ("on", "the night"),
+}
+_DAY_PART_BEFORE = re.compile(
+    r"(?<!\w)(rạng sáng|sáng|chiều|tối|đêm)(?:\s+ngày)?\s+$", re.IGNORECASE
+)
+# Words that already say "on" or "in" ("vào chiều 6/3" is "on the afternoon of March 6").
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<!\w)(?:vào|trong|từ|đến|tới|trước|sau|suốt|cuối|đầu|hết|cho)\s+$", re.IGNORECASE
+)
 
 
 def render_items(items: tuple[Expectation, ...], date_style: DateStyle) -> str:
@@ -45,6 +62,35 @@ def render_items(items: tuple[Expectation, ...], date_style: DateStyle) -> str:
     if first.kind == "name" or any(v[0] == "roman" for v in first.accepted):
         return first.source
     return first.expected
+
+
+def day_part_before(text: str, start: int, date: str) -> tuple[int, str] | None:
+    """A part of the day written right before the date at ``start``, joined to it.
+
+    "Chiều 6/3, …" gives "On the afternoon of March 6"; "vào sáng 6/3" gives
+    "the morning of March 6" (the model translates "vào"); "diễn ra tối 6/3"
+    gives "on the evening of March 6".
+
+    Args:
+        text: the sentence.
+        start: where the date's span starts.
+        date: the date's English ("March 6").
+
+    Returns:
+        The joined span's start and its English, or None when no part of the day comes first.
+    """
+    match = _DAY_PART_BEFORE.search(text[max(0, start - 20) : start])
+    if match is None:
+        return None
+    begin = start - len(match.group())
+    word = match.group(1)
+    preposition, phrase = _DAY_PARTS[" ".join(word.lower().split())]
+    english = f"{phrase} of {date}"
+    if _PREPOSITION_BEFORE.search(text[max(0, begin - 8) : begin]) is None:
+        english = f"{preposition} {english}"
+    if word[0].isupper():
+        english = english[0].upper() + english[1:]
+    return begin, english
 
 
 def hours_only(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.protect.glossary import Glossary
 from pipeline.protect.names import BLANK, BLANK_TERM, NameStyle, find_names, render_name
-from pipeline.protect.render import DateStyle, hours_only, render_items
+from pipeline.protect.render import DateStyle, day_part_before, hours_only, render_items
 from pipeline.quality.numbers import Currency, find_spans
 
 URL = re.compile(
@@ -112,7 +112,10 @@ class SpanFinder:
         if kind == "number" and text[end : end + 2].lstrip(" ").startswith("%"):
             kind = "percent"
         values = tuple(item.accepted for item in span.items)
-        claimed.add(kind, start, end, render_items(span.items, self.options.date_style), values)
+        english = render_items(span.items, self.options.date_style)
+        if kind == "date":
+            start, english = day_part_before(text, start, english) or (start, english)
+        claimed.add(kind, start, end, english, values)
 
 
 class _Claims:

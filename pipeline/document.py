@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pipeline.errors import StageFailure
 from pipeline.text.case import unshout
 
 # Flags a segment can carry; writers and reports show them.
@@ -120,8 +121,15 @@ class Document:
         return [s for p in self.paragraphs for s in p.segments]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy."""
-        return asdict(self)
+        """A JSON-ready copy; an unplanned failure also keeps its stage and type (``failure``).
+
+        The Ray engine moves documents between processes as this JSON, and the
+        manifest must still tell a bug from bad input after the trip.
+        """
+        data = asdict(self)
+        if isinstance(self.error, StageFailure):
+            data["failure"] = {"stage": self.error.stage, "type": self.error.type_name}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
@@ -146,5 +154,13 @@ class Document:
             stages=list(data.get("stages", [])),
             # Documents written before document flags existed have none.
             flags=list(data.get("flags", [])),
-            error=data.get("error"),
+            error=_error(data),
         )
+
+
+def _error(data: dict[str, Any]) -> str | None:
+    """``Document.error`` as :meth:`Document.to_dict` wrote it."""
+    failure = data.get("failure")
+    if failure is None or data.get("error") is None:
+        return data.get("error")
+    return StageFailure.rebuilt(data["error"], failure["stage"], failure["type"])

@@ -69,13 +69,14 @@ class StageFailure(str):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled without the exception: not every exception pickles.
-        return _rebuild_failure, (str(self), self.stage, self.type_name)
+        return StageFailure.rebuilt, (str(self), self.stage, self.type_name)
 
-
-def _rebuild_failure(text: str, stage: str, type_name: str) -> StageFailure:
-    failure = str.__new__(StageFailure, text)
-    failure.stage, failure.type_name, failure.exception = stage, type_name, None
-    return failure
+    @staticmethod
+    def rebuilt(text: str, stage: str, type_name: str) -> StageFailure:
+        """A failure read back from its parts (a pickle, a document's JSON), exception left out."""
+        failure = str.__new__(StageFailure, text)
+        failure.stage, failure.type_name, failure.exception = stage, type_name, None
+        return failure
 
 
 def _type_name(kind: type) -> str:

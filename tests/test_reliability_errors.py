@@ -202,6 +202,20 @@ def test_stage_failure_survives_pickling_without_its_exception() -> None:
     assert copy.exception is None
 
 
+def test_stage_failure_survives_the_documents_json() -> None:
+    """The Ray engine moves documents between processes as JSON; the failure type must last."""
+    doc = Document("d", "src", "Xin chào.")
+    doc.error = StageFailure("translate", torch.OutOfMemoryError("CUDA out of memory."))
+
+    copy = Document.from_dict(json.loads(json.dumps(doc.to_dict(), ensure_ascii=False)))
+
+    assert isinstance(copy.error, StageFailure) and copy.error == doc.error
+    assert (copy.error.stage, copy.error.type_name) == ("translate", "torch.OutOfMemoryError")
+    planned = Document("e", "src", "x", error="read: not UTF-8")
+    assert Document.from_dict(planned.to_dict()).error == "read: not UTF-8"
+    assert "failure" not in planned.to_dict()
+
+
 MEMORY_ERRORS = [
     ("memory-error", MemoryError(), True),
     ("torch-oom", torch.OutOfMemoryError("CUDA out of memory."), True),

@@ -2,13 +2,15 @@
 
 A model asked to translate "Thu Trang – Công Luận" reads the words
 ("autumn", "public opinion") and writes "Shops - Confusion". The segment stage
-flags the byline; the translate stage writes it here instead.
+flags the byline; the translate stage writes its names' English in place of
+them (``substitute.make_plan`` inline) instead of translating it.
 """
 
 from __future__ import annotations
 
 from pipeline.protect.names import Name, NameStyle, gazetteer, name_key, render_name
 from pipeline.protect.spans import ProtectedSpan
+from pipeline.protect.stitch import pieces
 from pipeline.text.segment import byline_names
 
 
@@ -18,24 +20,10 @@ def byline_spans(text: str, style: NameStyle) -> list[ProtectedSpan]:
     A byline with words besides its names ("Minh Anh và Thu Hà", "… (tổng hợp)")
     is left to the model, like any other sentence.
     """
-    found = byline_names(text)
-    rest = text
-    for start, end in found:
-        rest = rest[:start] + " " * (end - start) + rest[end:]
-    if not found or any(c.isalpha() for c in rest):
-        return []
     places = gazetteer()
     spans = []
-    for start, end in found:
+    for start, end in byline_names(text):
         name = Name(start, end, text[start:end], places.get(name_key(text[start:end])))
         spans.append(ProtectedSpan("name", start, end, name.text, render_name(name, style)))
-    return spans
-
-
-def write_byline(text: str, spans: list[ProtectedSpan]) -> str:
-    """``text`` with each span's English in its place (the separators kept)."""
-    parts, position = [], 0
-    for span in spans:
-        parts += [text[position : span.start], span.en]
-        position = span.end
-    return "".join([*parts, text[position:]]).strip()
+    between = "".join(p for p in pieces(text, spans) if isinstance(p, str))
+    return [] if any(c.isalpha() for c in between) else spans

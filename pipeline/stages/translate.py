@@ -16,8 +16,9 @@ from pipeline.document import (
     Document,
     Segment,
 )
-from pipeline.protect.byline import byline_spans, write_byline
+from pipeline.protect.byline import byline_spans
 from pipeline.protect.generator import STITCHED
+from pipeline.protect.substitute import make_plan
 from pipeline.quality import check_numbers, diagnose
 from pipeline.settings import GenerationSettings, TranslateSettings
 from pipeline.stages.base import Stage, run_batch
@@ -123,7 +124,7 @@ class TranslateStage(Stage):
         spans = byline_spans(segment.vi, settings.name_style)
         if not spans:
             return False
-        segment.en = write_byline(segment.vi, spans)
+        segment.en = make_plan(segment.vi, spans, "inline").text.strip()  # names in English
         segment.protected = [span.to_dict() for span in spans]
         return True
 

@@ -15,6 +15,15 @@ from pipeline.evaluation.report import TABLE_ROWS
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "data" / "eval_mini.jsonl"
 REPORT_FILES = ("report.json", "report.md", "documents.jsonl")
+SUMMARY_KEYS = {
+    "rouge1",
+    "rouge2",
+    "rougeL",
+    "novel_bigrams_pct",
+    "unsupported_numbers_pct",
+    "fallback_pct",
+    "documents",
+}
 METRIC_SECTIONS = {
     "translation": {"bleu", "chrf", "groups", "references"},
     "segmentation": {
@@ -26,8 +35,8 @@ METRIC_SECTIONS = {
         "unmatched_references",
         "unlocated_references",
     },
-    "summary_vi": {"rouge1", "rouge2", "rougeL", "documents"},
-    "summary_en": {"rouge1", "rouge2", "rougeL", "documents"},
+    "summary_vi": SUMMARY_KEYS,
+    "summary_en": SUMMARY_KEYS,
     "degenerate": {"copied_source", "empty_output", "length_ratio", "repetition", "segments"},
     "speed": {"seconds", "segments_per_second", "documents_per_second", "peak_memory_mb"},
 }

@@ -17,8 +17,10 @@ from tiny_models import tiny_pipeline_config
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.document import FLAG_SUMMARY_FALLBACK, Document
 from pipeline.errors import InputError
 from pipeline.evaluation.alignment import align_document
+from pipeline.evaluation.scoring import score_testset
 from pipeline.evaluation.testsets import SentencePair, document_from_record, load_testset
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +41,7 @@ ARTICLES = [
     },
 ]  # fmt: skip
 TRANSLATION_METRICS = ("bleu", "chrf")
+SUMMARY_INDICATORS = ("novel_bigrams_pct", "unsupported_numbers_pct", "fallback_pct")
 DEGENERATE = ("empty_output", "repetition", "copied_source", "length_ratio", "number_mismatch")
 
 
@@ -80,6 +83,10 @@ def test_summary_only_set_scores_rouge_and_no_translation(
     assert metrics["summary_vi"]["documents"] == 2
     assert metrics["summary_vi"]["rouge1"] is not None
     assert metrics["summary_en"]["rouge1"] is None
+    # Lead copies the article, states its numbers and never falls back.
+    lead = {k: metrics["summary_vi"][k] for k in SUMMARY_INDICATORS}
+    assert lead == dict.fromkeys(SUMMARY_INDICATORS, 0.0)
+    assert all(metrics["summary_en"][k] is None for k in SUMMARY_INDICATORS)
     assert [metrics["translation"][m] for m in TRANSLATION_METRICS] == [None, None]
     assert metrics["translation"]["references"] == 0
     assert "| BLEU | n/a |" in result.stdout and "| chrF++ | n/a |" in result.stdout
@@ -109,6 +116,24 @@ def test_with_translate_degenerate_outputs_are_counted(
 ) -> None:
     _, report = evaluate(summary_set, configs["full"], tmp_path / "eval")
     assert all(isinstance(report["metrics"]["degenerate"][n], int) for n in DEGENERATE)
+
+
+def test_summary_indicators_count_novel_bigrams_unsupported_numbers_and_fallbacks(
+    summary_set: Path,
+) -> None:
+    testset = load_testset(summary_set)
+    invented = Document(id="a1", source="x", text=testset.documents[0].source_text())
+    invented.summaries["vi"] = "Nạn nhân 36 tuổi."  # 36: not in the article
+    fallback = Document(id="a2", source="x", text=testset.documents[1].source_text())
+    fallback.summaries["vi"] = "Thành phố Hà Nội mưa lớn."
+    fallback.flag(FLAG_SUMMARY_FALLBACK)
+    metrics, _ = score_testset(testset, [invented, fallback])
+    summary = metrics["summary_vi"]
+    # Bigrams: nạn nhân, nhân 36 (new), 36 tuổi (new); thành phố, phố hà, hà nội, nội mưa, mưa lớn.
+    assert summary["novel_bigrams_pct"] == round(100 * 2 / 8, 2)
+    assert summary["unsupported_numbers_pct"] == 50.0
+    assert summary["fallback_pct"] == 50.0
+    assert summary["documents"] == 2
 
 
 def test_schema_allows_sentences_without_english() -> None:

@@ -11,10 +11,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.document import FLAG_NUMBERS, Document
+from pipeline.document import FLAG_NUMBERS, FLAG_SUMMARY_FALLBACK, Document
 from pipeline.evaluation.alignment import Alignment, align_document
 from pipeline.evaluation.boundaries import BoundaryScore
-from pipeline.evaluation.metrics import mean_rouge, rouge_pair, translation_scores
+from pipeline.evaluation.metrics import (
+    mean_rouge,
+    novel_bigram_share,
+    rouge_pair,
+    translation_scores,
+    unsupported_number_share,
+)
 from pipeline.evaluation.testsets import EvalDocument, EvalSet
 from pipeline.quality.degenerate import DEGENERATE_FLAGS, diagnose
 
@@ -113,10 +119,37 @@ def score_testset(
         "segmentation": _segmentation(scores),
     }
     for lang in SUMMARY_LANGUAGES:
-        rouged = [s.rouge[lang] for s in scores if lang in s.rouge]
-        metrics[f"summary_{lang}"] = {**mean_rouge(rouged), "documents": len(rouged)}
+        metrics[f"summary_{lang}"] = _summaries(scores, lang)
     metrics["degenerate"] = _degenerate(scores)
     return metrics, scores
+
+
+def _summaries(scores: list[DocumentScore], lang: str) -> dict[str, Any]:
+    """ROUGE of the scored summaries in ``lang``, and what the published summaries are like.
+
+    Over the documents whose ``lang`` summary was scored: how abstractive
+    (novel bigrams), how faithful (summaries stating a number their article
+    does not) and how often the guard published lead instead (``fallback_pct``).
+    """
+    scored = [s for s in scores if lang in s.rouge]
+    published = [s for s in scored if s.output is not None]
+    summaries = [s.output.summaries.get(lang) or "" for s in published]
+    articles = [article(s.output, lang) for s in published]
+    fallbacks = sum(FLAG_SUMMARY_FALLBACK in s.output.flags for s in published)
+    return {
+        **mean_rouge([s.rouge[lang] for s in scored]),
+        "novel_bigrams_pct": novel_bigram_share(summaries, articles) if published else None,
+        "unsupported_numbers_pct": (
+            unsupported_number_share(summaries, articles) if published else None
+        ),
+        "fallback_pct": round(100 * fallbacks / len(published), 2) if published else None,
+        "documents": len(scored),
+    }
+
+
+def article(doc: Document, lang: str) -> str:
+    """The document's text in ``lang``: the source, or its segments' English."""
+    return doc.text if lang == "vi" else " ".join(s.en or "" for s in doc.segments)
 
 
 def _degenerate(scores: list[DocumentScore]) -> dict[str, Any]:

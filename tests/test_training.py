@@ -165,22 +165,30 @@ def _assert_command_reproduces(score: dict, out: Path) -> None:
 
 
 def test_train_summarization_saves_a_model_the_auto_classes_load(sum_corpus: Path, tmp_path: Path):
+    from pipeline.training.export import export_run
     from pipeline.training.summarize import train_summarization
 
-    report = train_summarization(
-        CONFIGS / "train-summarize-tiny.yaml",
-        overrides={
-            "output_dir": str(tmp_path / "model"),
-            "work_dir": str(tmp_path / "work"),
-            "data.train": str(sum_corpus / "train.jsonl.xz"),
-            "data.validation": str(sum_corpus / "val.jsonl.xz"),
-        },
-    )
+    overrides = {
+        "output_dir": str(tmp_path / "model"),
+        "work_dir": str(tmp_path / "work"),
+        "data.train": str(sum_corpus / "train.jsonl.xz"),
+        "data.validation": str(sum_corpus / "val.jsonl.xz"),
+    }
+    report = train_summarization(CONFIGS / "train-summarize-tiny.yaml", overrides=overrides)
     assert {"model", "lead-1", "lead-2", "lead-3"} <= set(report["scores"])
     assert report["scores"]["lead-1"]["articles"] == 4
     generation = json.loads((tmp_path / "model" / "generation_config.json").read_text())
     assert generation["no_repeat_ngram_size"] == 3
     _assert_generates(tmp_path / "model", ["Người dân Hà Nội phát hiện ngày 17/7."])
+    # A summarizer's run exports like a translator's: Vietnamese in, Vietnamese out.
+    exported = export_run(
+        CONFIGS / "train-summarize-tiny.yaml",
+        overrides={**overrides, "export_dir": str(tmp_path / "exported")},
+    )
+    assert exported["averaged_steps"] == [2, 4]
+    tokenizer = json.loads((tmp_path / "exported" / "tokenizer_config.json").read_text())
+    assert (tokenizer["source_lang"], tokenizer["target_lang"]) == ("vi", "vi")
+    _assert_generates(tmp_path / "exported", ["Người dân Hà Nội phát hiện ngày 17/7."])
 
 
 @pytest.mark.parametrize(

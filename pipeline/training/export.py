@@ -3,6 +3,8 @@
 A run spread over sessions has no model folder until it finishes; this writes
 one from its saved checkpoints (averaged, as the run itself will do at the end)
 so that the run's progress can be scored and compared with the shipped model.
+Translation and summarization runs alike: the config's ``data`` section says
+which (VietNews ``train``/``validation`` files, or parallel corpora).
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import load_settings
+from pipeline.config import load_settings, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.training.loop import STATE_FILE, average_checkpoints
 from pipeline.training.marian import build_model, save_model_dir
 from pipeline.training.recipe import run_vocabulary
-from pipeline.training.settings import TranslationConfig, take_folder
+from pipeline.training.settings import (
+    SummarizationConfig,
+    TrainingConfig,
+    TranslationConfig,
+    take_folder,
+)
 from pipeline.training.vocab import load_spm, write_tokenizer_files
 
 logger = logging.getLogger(__name__)
@@ -31,7 +38,7 @@ def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
     import torch
 
     out_dir, overrides = take_folder(overrides, "export_dir", "export")
-    config = load_settings(config_path, TranslationConfig, overrides)
+    config = load_settings(config_path, _schema(config_path), overrides)
     state_file = config.work_dir / "checkpoints" / STATE_FILE
     if not state_file.exists():
         raise ConfigError(f"{state_file}: no saved training state to export")
@@ -41,12 +48,12 @@ def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
     sp = load_spm(spm_file)
     model = build_model(config.model, sp.get_piece_size())
     model.load_state_dict(average_checkpoints([path for _, path in saved]))
-    backward = config.data.direction == "en-vi"
+    source_lang, target_lang = config.languages()
     write_tokenizer_files(
         spm_file,
         out_dir,
-        source_lang="en" if backward else "vi",
-        target_lang="vi" if backward else "en",
+        source_lang=source_lang,
+        target_lang=target_lang,
         max_length=config.model.max_positions,
     )
     save_model_dir(model, out_dir, config.generate)
@@ -60,3 +67,11 @@ def export_run(config_path: Path, *, overrides: dict[str, Any] | None = None) ->
         "valid_history": report["valid_history"],
         "minutes": round(state["elapsed"] / 60, 1),
     }
+
+
+def _schema(config_path: Path) -> type[TrainingConfig]:
+    """The summarizer's schema for a config reading VietNews, else the translator's."""
+    data = read_yaml(config_path).get("data")
+    is_summary = isinstance(data, dict) and "train" in data and "evbnews" not in data
+    return SummarizationConfig if is_summary else TranslationConfig
+

@@ -42,8 +42,6 @@ class Seq2SeqData:
     train: Sequence[tuple[str, str]]
     valid: Sequence[tuple[str, str]]
     vocab_texts: Callable[[], list[str]]
-    source_lang: str
-    target_lang: str
     user_symbols: Sequence[str] = ()
     epoch_train: Callable[[int], Sequence[tuple[str, str]]] | None = None
 
@@ -83,11 +81,12 @@ def fit_seq2seq(config: TrainingConfig, data: Seq2SeqData) -> dict:
     logger.info("model: %d parameters, %d training pairs", n_params, len(fixed))
     loop = train_loop(model, encode_epoch, valid, settings, config.work_dir / "checkpoints")
     timings["train_minutes"] = loop.minutes
+    source_lang, target_lang = config.languages()
     write_tokenizer_files(
         spm_file,
         config.output_dir,
-        source_lang=data.source_lang,
-        target_lang=data.target_lang,
+        source_lang=source_lang,
+        target_lang=target_lang,
         max_length=config.model.max_positions,
     )
     weights = save_model_dir(model, config.output_dir, config.generate)

@@ -168,16 +168,27 @@ class TrainingConfig(Section):
     eval: EvalSettings = Field(default_factory=EvalSettings)
 
 
+    def languages(self) -> tuple[str, str]:
+        """The model's source and target language."""
+        raise NotImplementedError
+
+
 class TranslationConfig(TrainingConfig):
     """``configs/train-translate*.yaml``."""
 
     data: TranslationData
+
+    def languages(self) -> tuple[str, str]:
+        return ("en", "vi") if self.data.direction == "en-vi" else ("vi", "en")
 
 
 class SummarizationConfig(TrainingConfig):
     """``configs/train-summarize*.yaml``."""
 
     data: SummarizationData
+
+    def languages(self) -> tuple[str, str]:
+        return "vi", "vi"
 
 
 def take_folder(

@@ -54,8 +54,6 @@ def train_summarization(config_path: Path, *, overrides: dict[str, Any] | None =
         train=[(a.text, a.summary) for a in train],
         valid=[(a.text, a.summary) for a in held],
         vocab_texts=lambda: [s for a in train for s in (*a.body, a.summary)],
-        source_lang="vi",
-        target_lang="vi",
     )
     report = fit_seq2seq(config, data)
     report["timings"]["prep_minutes"] = prep_minutes

@@ -55,8 +55,6 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
         train=orient(splits.train, backward),
         valid=orient(valid, backward),
         vocab_texts=lambda: [text for pair in splits.train for text in pair],
-        source_lang="en" if backward else "vi",
-        target_lang="vi" if backward else "en",
         user_symbols=[*all_placeholders(), BACK_TRANSLATION_TAG],
         epoch_train=(lambda epoch: orient(masker.epoch(epoch), backward)) if masker else None,
     )

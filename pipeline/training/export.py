@@ -74,4 +74,3 @@ def _schema(config_path: Path) -> type[TrainingConfig]:
     data = read_yaml(config_path).get("data")
     is_summary = isinstance(data, dict) and "train" in data and "evbnews" not in data
     return SummarizationConfig if is_summary else TranslationConfig
-

@@ -167,7 +167,6 @@ class TrainingConfig(Section):
     generate: GenerateSettings = Field(default_factory=GenerateSettings)
     eval: EvalSettings = Field(default_factory=EvalSettings)
 
-
     def languages(self) -> tuple[str, str]:
         """The model's source and target language."""
         raise NotImplementedError

@@ -1,7 +1,7 @@
 """Summaries on held-out VietNews: lead-k against the bundled model, with copy bias and the guard.
 
 Usage: nice -n 10 python benchmarks/summaries.py [--data PATH] [--limit 200] [--offset 0]
-       [--copy-bias 1.0]... [--beams 4] [--read-tokens 192] [--lead 2] [--threads 1]
+       [--copy-bias 1.0]... [--beams 4] [--read-tokens 192] [--lead 2]... [--threads 1]
        [--model models/vien-summarize-vi]
 
 Each system runs through the summarize stage as ``vien run`` does (``method:
@@ -117,13 +117,20 @@ def main() -> None:
     parser.add_argument("--model", default=str(DEFAULT_MODEL))
     parser.add_argument("--copy-bias", type=float, action="append", dest="copy_biases")
     parser.add_argument("--beams", type=int, default=4)
-    parser.add_argument("--lead", type=int, default=2, help="lead sentences of the fallback")
+    parser.add_argument(
+        "--lead",
+        type=int,
+        action="append",
+        dest="leads",
+        help="lead sentences of the fallback (repeat for a guarded row each; default 2)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--read-tokens", type=int, default=192, help="0: the whole article, in rounds"
     )
     args = parser.parse_args()
 
+    leads = args.leads or [2]
     articles = read_vietnews(args.data, limit=args.offset + args.limit)[args.offset :]
     rows = [reference_row(articles)]
     for k in (1, 2, 3):
@@ -143,12 +150,15 @@ def main() -> None:
         context: dict[str, Any] = {}
         cached_generator(context, vi)
         name = f"model, copy bias {bias:g}" if bias else "model"
-        section = {"method": "model", "vi": vi, "en": {"mode": "off"},
-                   "lead_sentences": args.lead}  # fmt: skip
+        section = {"method": "model", "vi": vi, "en": {"mode": "off"}}
         summaries, _, decoding = summarize({**section, "guard": False}, articles, context)
         rows.append(row(name, articles, summaries, 0, decoding))
-        guarded, fallbacks, guarding = summarize(section, articles, context)
-        rows.append(row(f"{name} +guard", articles, guarded, fallbacks, decoding + guarding))
+        for lead in leads:
+            guarded, fallbacks, guarding = summarize(
+                {**section, "lead_sentences": lead}, articles, context
+            )
+            label = f"{name} +guard" + (f" (lead-{lead})" if len(leads) > 1 else "")
+            rows.append(row(label, articles, guarded, fallbacks, decoding + guarding))
         print(f"# {name}: {decoding:.0f} s decoding", file=sys.stderr, flush=True)
 
     header = ["system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "novel bigrams %",
@@ -156,7 +166,7 @@ def main() -> None:
     reading = f"first {args.read_tokens} tokens" if args.read_tokens else "whole article"
     print(f"VietNews validation articles {args.offset}-{args.offset + len(articles) - 1}, "
           f"beam {args.beams}, reading the {reading}, {args.threads} thread(s), "
-          f"fallback lead-{args.lead}\n")  # fmt: skip
+          f"fallback lead-{'/'.join(map(str, leads))}\n")  # fmt: skip
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for cells in rows:

@@ -411,3 +411,21 @@ def test_packed_int8_model_restores_close_to_the_original(tiny_warmstart_dir, tm
             logits.append(model(input_ids=ids, decoder_input_ids=torch.tensor([[0, 7]])).logits)
     # Per-row int8 keeps every weight within 0.4% of its row's largest.
     assert (logits[0] - logits[1]).abs().max() < 0.03 * logits[0].abs().max()
+
+
+@pytest.mark.parametrize("name", ["../escape.json", "sub/config.json"])
+def test_unpack_refuses_members_outside_the_model_folder(tmp_path, name):
+    import io
+    import tarfile
+
+    from pipeline.warmstart.bundle import SMALL_FILES, unpack_model_dir
+
+    packed = tmp_path / "packed"
+    packed.mkdir()
+    with tarfile.open(packed / SMALL_FILES, "w") as tar:
+        info = tarfile.TarInfo(name)
+        info.size = 2
+        tar.addfile(info, io.BytesIO(b"{}"))
+    with pytest.raises(ValueError, match="unexpected member"):
+        unpack_model_dir(packed, tmp_path / "restored")
+    assert not (tmp_path / "escape.json").exists()

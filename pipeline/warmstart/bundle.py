@@ -156,8 +156,14 @@ def unpack_model_dir(packed_dir: Path, model_dir: Path) -> Path:
     from safetensors.numpy import load_file, save_file
 
     model_dir.mkdir(parents=True, exist_ok=True)
+    # Members are read one by one rather than with extractall(filter="data"), which
+    # Python 3.11 before 3.11.4 lacks: pack_model_dir writes only flat regular files.
     with tarfile.open(packed_dir / SMALL_FILES) as tar:
-        tar.extractall(model_dir, filter="data")
+        for member in tar.getmembers():
+            source = tar.extractfile(member) if member.isfile() else None
+            if source is None or Path(member.name).name != member.name:
+                raise ValueError(f"{packed_dir / SMALL_FILES}: unexpected member {member.name!r}")
+            (model_dir / member.name).write_bytes(source.read())
     state: dict[str, np.ndarray] = {}
     for shard in sorted(packed_dir.glob(SHARD_PATTERN.replace("{:02d}", "*"))):
         state.update(load_file(str(shard)))

@@ -378,6 +378,7 @@ def test_recipe_runs_forward_backward_backtranslation_and_final(mt_corpus: Path,
     forward, backward, bt, final = report["steps"]
     backward_tokenizer = json.loads((tmp_path / "backward/tokenizer_config.json").read_text())
     assert (backward_tokenizer["source_lang"], backward_tokenizer["target_lang"]) == ("en", "vi")
+    _assert_score_command_reproduces(backward["scores"])
     assert bt["written"] == 10
     lines = (tmp_path / "bt.tsv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 10 and all(line.count("\t") == 1 for line in lines)
@@ -398,6 +399,37 @@ def test_recipe_runs_forward_backward_backtranslation_and_final(mt_corpus: Path,
     again = run_recipe(recipe)
     assert again["steps"][0]["skipped"] is True
     assert again["steps"][2]["written"] == 0
+
+
+def _assert_score_command_reproduces(scores: dict) -> None:
+    """An en->vi report cites ``vien train score``; run again, it gives the same figures."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    command = scores["wmt24pp"]["command"]
+    assert all(score["command"] == command for score in scores.values())
+    args = shlex.split(command)
+    assert args[:3] == ["vien", "train", "score"]
+    assert "data.direction=en-vi" in args
+    result = CliRunner().invoke(app, args[1:])
+    assert result.exit_code == 0, result.output
+    again = json.loads(result.stdout)
+    figures = {name: (score["bleu"], score["chrf"]) for name, score in scores.items()}
+    assert {name: (s["bleu"], s["chrf"]) for name, s in again.items()} == figures
+
+
+def test_score_needs_a_model_folder(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    config = str(CONFIGS / "train-translate-tiny.yaml")
+    result = CliRunner().invoke(app, ["train", "score", "--config", config])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("vien: error: vien train score needs --set model_dir=FOLDER")
 
 
 def test_synthetic_pairs_are_tagged_and_counted(mt_corpus: Path, tmp_path: Path):

@@ -41,6 +41,9 @@ class TorchBackend:
             hint = loading_hint(e, settings.allow_pickle_weights)
             raise ModelNotFoundError(load_failure(settings.model, e, hint)) from e
         self.model.to(self.device).eval()
+        # Every call passes max_new_tokens (the settings'); a max_length from the model's
+        # generation_config.json beside it only makes transformers warn on each batch.
+        self.model.generation_config.max_length = None
         self.checksum = weights_checksum(Path(settings.model)) if local else None
 
     def generate(self, batches: list[Batch]) -> list[list[Hypothesis]]:

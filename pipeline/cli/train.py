@@ -39,6 +39,8 @@ TRAINERS: dict[str, tuple[str, str | None]] = {
     "export": ("pipeline.training.export:export_run", None),
     # Testsets, like export, takes an extra key (``testsets_dir``) and trains nothing.
     "testsets": ("pipeline.training.testsets:write_testsets", None),
+    # Score takes ``model_dir``: a saved model scored on the config's held-out sets.
+    "score": ("pipeline.training.translate:score_saved_model", None),
     # The summarizer's scored articles, as testsets writes a translation config's sets.
     "sumsets": ("pipeline.training.sumsets:write_sumsets", None),
     "summarize": (
@@ -174,6 +176,19 @@ train_testsets = _command(
     Example:
 
         vien train testsets --config configs/train-translate.yaml --set testsets_dir=eval-sets
+    """,
+)
+train_score = _command(
+    "score",
+    "configs/train-translate.yaml",
+    """Score a saved translation model on a config's held-out sets, in its direction.
+
+    Reproduces a training report's scores; the en→vi (backward) model's card cites it,
+    since `vien eval` runs the vi→en pipeline.
+
+    Example:
+
+        vien train score --set data.direction=en-vi --set model_dir=models/vien-translate-en-vi
     """,
 )
 train_sumsets = _command(

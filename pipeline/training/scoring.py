@@ -102,9 +102,12 @@ def model_generator(settings: Any) -> Any:
 
 
 def score_generated(
-    generator: Any, sets: dict[str, Sequence[tuple[str, str]]]
+    generator: Any, sets: dict[str, Sequence[tuple[str, str]]], command: str | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Translate each set through ``generator`` and score it (models ``vien eval`` cannot run)."""
+    """Translate each set through ``generator`` and score it (models ``vien eval`` cannot run).
+
+    ``command`` is what reproduces the scores, when there is one.
+    """
     scores = {}
     for name, pairs in sets.items():
         outputs = generator.run([source for source, _ in pairs])
@@ -116,7 +119,7 @@ def score_generated(
             "beams": generator.adapter.settings.num_beams,
             "bleu_signature": result["bleu_signature"],
             "chrf_signature": result["chrf_signature"],
-            "command": None,
+            "command": command,
         }
         logger.info("%s: BLEU %s chrF++ %s", name, result["bleu"], result["chrf"])
     return scores

@@ -7,21 +7,28 @@ test documents and the dev sets with ``vien eval`` (``pipeline.training.scoring`
 
 from __future__ import annotations
 
+import json
 import logging
+import shlex
 import time
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from pipeline.config import load_settings
 from pipeline.protect.placeholders import BACK_TRANSLATION_TAG, all_placeholders
 from pipeline.settings import GenerationSettings
-from pipeline.training.data import Pair, load_parallel
+from pipeline.training.data import Pair, ParallelSplits, load_parallel
 from pipeline.training.masking import PairMasker
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
 from pipeline.training.scoring import model_generator, score_generated, score_with_vien_eval
-from pipeline.training.settings import EvalSettings, TranslationConfig
+from pipeline.training.settings import EvalSettings, TranslationConfig, take_folder
 
 logger = logging.getLogger(__name__)
+
+# The override sections that decide which pairs are scored and how they are decoded.
+SCORED_SECTIONS = ("data.", "eval.", "generate.")
 
 
 def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = None) -> dict:
@@ -62,18 +69,69 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
     report["timings"]["prep_minutes"] = prep_minutes
     report["sources"] = splits.sources
     t1 = time.monotonic()
+    report["scores"] = score_held_out(
+        config, splits, config.output_dir, score_command(config_path, overrides, config.output_dir)
+    )
+    report["timings"]["eval_minutes"] = (time.monotonic() - t1) / 60
+    write_report(report, config.output_dir, config.work_dir)
+    return report
+
+
+def score_saved_model(config_path: Path, *, overrides: dict[str, Any] | None = None) -> dict:
+    """``vien train score``: score a saved model folder on a config's held-out sets.
+
+    Reproduces a training report's figures in the model's direction; the
+    en->vi model's figures have no ``vien eval`` command, so they cite this one.
+
+    Returns:
+        name -> BLEU/chrF++ scores, as the training report gives them.
+
+    Raises:
+        ConfigError: no ``--set model_dir=FOLDER``, or the config is invalid.
+    """
+    model_dir, overrides = take_folder(overrides, "model_dir", "score")
+    config = load_settings(config_path, TranslationConfig, overrides)
+    splits = load_parallel(config.data, config.train.seed)
+    command = score_command(config_path, overrides, model_dir)
+    return score_held_out(config, splits, model_dir, command)
+
+
+def score_held_out(
+    config: TranslationConfig, splits: ParallelSplits, model_dir: Path, command: str
+) -> dict[str, dict]:
+    """Score ``model_dir`` on the held-out sets of ``splits`` in the config's direction.
+
+    ``command`` is cited by the en->vi scores; vi->en scores cite ``vien eval``.
+    """
+    backward = config.data.direction == "en-vi"
     sets = {name: orient(pairs, backward) for name, pairs in splits.held_out().items()}
-    report["scores"] = score_model_dir(
-        config.output_dir,
+    return score_model_dir(
+        model_dir,
         sets,
         config.eval,
         config.work_dir,
         backward=backward,
         max_length=config.generate.max_length,
+        command=command,
     )
-    report["timings"]["eval_minutes"] = (time.monotonic() - t1) / 60
-    write_report(report, config.output_dir, config.work_dir)
-    return report
+
+
+def score_command(config_path: Path, overrides: dict[str, Any] | None, model_dir: Path) -> str:
+    """The ``vien train score`` command line: the overrides that choose and decode the sets."""
+    chosen = {k: v for k, v in (overrides or {}).items() if k.startswith(SCORED_SECTIONS)}
+    items = [f"{key}={_yaml_value(value)}" for key, value in chosen.items()]
+    items.append(f"model_dir={model_dir}")
+    sets = [part for item in items for part in ("--set", item)]
+    return shlex.join(["vien", "train", "score", "--config", str(config_path), *sets])
+
+
+def _yaml_value(value: Any) -> str:
+    """``value`` as ``--set`` reads it back (YAML; JSON where a plain string would not do)."""
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str) and value.strip() and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def orient(pairs: list[Pair], backward: bool) -> list[Pair]:
@@ -90,6 +148,7 @@ def score_model_dir(
     backward: bool = False,
     max_length: int = 256,
     device: str = "cpu",
+    command: str | None = None,
 ) -> dict[str, dict]:
     """Translate each set with the saved model and score it against its references.
 
@@ -106,6 +165,7 @@ def score_model_dir(
         max_length: the en->vi model's longest output, start token included
             (``generate.max_length``, as its generation config says).
         device: where the en->vi model decodes.
+        command: the command an en->vi score cites (``vien train score ...``).
 
     Returns:
         name -> BLEU/chrF++ scores, signatures, beam size and ``vien eval`` command.
@@ -119,4 +179,4 @@ def score_model_dir(
         num_beams=settings.num_beams,
         max_new_tokens=max(1, max_length - 1),
     )
-    return score_generated(model_generator(generation), chosen)
+    return score_generated(model_generator(generation), chosen, command)

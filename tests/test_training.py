@@ -421,7 +421,7 @@ def _assert_score_command_reproduces(scores: dict) -> None:
     assert {name: (s["bleu"], s["chrf"]) for name, s in again.items()} == figures
 
 
-def test_score_needs_a_model_folder(tmp_path: Path):
+def test_score_needs_a_model_folder():
     from typer.testing import CliRunner
 
     from pipeline.cli import app

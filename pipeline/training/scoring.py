@@ -12,11 +12,14 @@ Nothing is truncated: long inputs are split as in a run.
 
 from __future__ import annotations
 
+import json
 import logging
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from pipeline.evaluation.metrics import translation_scores
 
@@ -25,6 +28,8 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[2]
 EVAL_CONFIG = REPO / "configs" / "default.yaml"
 EVAL_DIR = "eval"
+# The override sections that decide which pairs are scored and how they are decoded.
+SCORED_SECTIONS = ("data.", "eval.", "generate.")
 
 
 def eval_overrides(model_dir: Path, num_beams: int) -> list[str]:
@@ -34,11 +39,32 @@ def eval_overrides(model_dir: Path, num_beams: int) -> list[str]:
 
 def eval_command(tsv: Path, overrides: list[str], out_dir: Path) -> str:
     """The ``vien eval`` command line that scores ``tsv`` as the report did."""
-    sets = [part for item in overrides for part in ("--set", item)]
     return shlex.join(
-        ["vien", "eval", "--tsv", str(tsv), "--config", str(EVAL_CONFIG), *sets,
+        ["vien", "eval", "--tsv", str(tsv), "--config", str(EVAL_CONFIG), *set_args(overrides),
          "-o", str(out_dir), "--quiet"]
     )  # fmt: skip
+
+
+def set_args(items: list[str]) -> list[str]:
+    """``KEY=VALUE`` items as command-line arguments: ``--set`` before each."""
+    return [part for item in items for part in ("--set", item)]
+
+
+def score_command(config_path: Path, overrides: dict[str, Any] | None, model_dir: Path) -> str:
+    """The ``vien train score`` command line: the overrides that choose and decode the sets."""
+    chosen = {k: v for k, v in (overrides or {}).items() if k.startswith(SCORED_SECTIONS)}
+    items = [f"{key}={_yaml_value(value)}" for key, value in chosen.items()]
+    items.append(f"model_dir={model_dir}")
+    return shlex.join(["vien", "train", "score", "--config", str(config_path), *set_args(items)])
+
+
+def _yaml_value(value: Any) -> str:
+    """``value`` as ``--set`` reads it back (YAML; JSON where a plain string would not do)."""
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str) and value.strip() and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def score_with_vien_eval(

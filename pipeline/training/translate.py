@@ -7,14 +7,10 @@ test documents and the dev sets with ``vien eval`` (``pipeline.training.scoring`
 
 from __future__ import annotations
 
-import json
 import logging
-import shlex
 import time
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from pipeline.config import load_settings
 from pipeline.protect.placeholders import BACK_TRANSLATION_TAG, all_placeholders
@@ -22,13 +18,15 @@ from pipeline.settings import GenerationSettings
 from pipeline.training.data import Pair, ParallelSplits, load_parallel
 from pipeline.training.masking import PairMasker
 from pipeline.training.recipe import Seq2SeqData, fit_seq2seq, write_report
-from pipeline.training.scoring import model_generator, score_generated, score_with_vien_eval
+from pipeline.training.scoring import (
+    model_generator,
+    score_command,
+    score_generated,
+    score_with_vien_eval,
+)
 from pipeline.training.settings import EvalSettings, TranslationConfig, take_folder
 
 logger = logging.getLogger(__name__)
-
-# The override sections that decide which pairs are scored and how they are decoded.
-SCORED_SECTIONS = ("data.", "eval.", "generate.")
 
 
 def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = None) -> dict:
@@ -114,24 +112,6 @@ def score_held_out(
         max_length=config.generate.max_length,
         command=command,
     )
-
-
-def score_command(config_path: Path, overrides: dict[str, Any] | None, model_dir: Path) -> str:
-    """The ``vien train score`` command line: the overrides that choose and decode the sets."""
-    chosen = {k: v for k, v in (overrides or {}).items() if k.startswith(SCORED_SECTIONS)}
-    items = [f"{key}={_yaml_value(value)}" for key, value in chosen.items()]
-    items.append(f"model_dir={model_dir}")
-    sets = [part for item in items for part in ("--set", item)]
-    return shlex.join(["vien", "train", "score", "--config", str(config_path), *sets])
-
-
-def _yaml_value(value: Any) -> str:
-    """``value`` as ``--set`` reads it back (YAML; JSON where a plain string would not do)."""
-    if isinstance(value, Path):
-        value = str(value)
-    if isinstance(value, str) and value.strip() and yaml.safe_load(value) == value:
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def orient(pairs: list[Pair], backward: bool) -> list[Pair]:

@@ -21,7 +21,15 @@ def spans_of(text: str, **options) -> list[tuple[str, str, str]]:
 # (id, Vietnamese, one span expected among the sentence's spans: kind, text, English)
 KINDS = [
     ("number-thousands", "Hơn 1.700 đơn.", ("number", "1.700", "1,700")),
-    ("number-leading-zero", "Qua 02 năm.", ("number", "02", "2")),
+    ("number-leading-zero", "Có 02 đơn vị.", ("number", "02", "2")),
+    # A unit of time joins its number: after a placeholder the model read "năm" as "five".
+    ("duration-years", "Qua 02 năm.", ("number", "02 năm", "2 years")),
+    ("duration-one", "Trong 1 tháng qua.", ("number", "1 tháng", "1 month")),
+    ("duration-decimal", "Sau 1,5 năm.", ("number", "1,5 năm", "1.5 years")),
+    ("duration-capitals", "SƠ KẾT 02 NĂM THỰC HIỆN", ("number", "02 NĂM", "2 years")),
+    ("not-duration-school-year", "Học 2 năm học.", ("number", "2", "2")),
+    ("not-duration-age", "Bé 3 tháng tuổi.", ("number", "3", "3")),
+    ("not-duration-month-year", "Từ tháng 5 năm 2020.", ("month", "tháng 5", "May")),
     ("number-decimal", "Cao 1,2 m.", ("number", "1,2", "1.2")),
     ("number-scale", "Hơn 1,07 triệu thí sinh.", ("number", "1,07 triệu", "1.07 million")),
     ("number-thousand-scale", "Khoảng 300 nghìn người.", ("number", "300 nghìn", "300,000")),
@@ -54,7 +62,8 @@ KINDS = [
         "Ngày 13 tháng 1 năm 2024 khai mạc.",
         ("date", "13 tháng 1 năm 2024", "January 13, 2024"),
     ),
-    ("duration-not-date", "Mất 2 tháng 3 ngày.", ("number", "2", "2")),
+    ("duration-not-date", "Mất 2 tháng 3 ngày.", ("number", "2 tháng", "2 months")),
+    ("duration-second-unit", "Mất 2 tháng 3 ngày.", ("number", "3 ngày", "3 days")),
     ("date-dots", "Ngày 12.3.2024 công bố.", ("date", "12.3.2024", "March 12, 2024")),
     ("month", "Từ tháng 9 tăng giá.", ("month", "tháng 9", "September")),
     ("month-year", "Từ tháng 3/2021.", ("month", "tháng 3/2021", "March 2021")),

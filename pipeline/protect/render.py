@@ -38,6 +38,26 @@ _DAY_PARTS = {  # the preposition English needs when Vietnamese has none, and th
 _DAY_PART_BEFORE = re.compile(
     r"(?<!\w)(rạng sáng|sáng|chiều|tối|đêm)(?:\s+ngày)?\s+$", re.IGNORECASE
 )
+# A unit of time after a number joins its span ("02 năm" is "2 years"): left to the model
+# after a placeholder, "năm" came out as "five" ("Sơ kết ｟1｠ năm" read "2 five"). Not
+# before a number, unless a unit follows that one too: "tháng 5 năm 2020" is a month and
+# its year, "2 tháng 3 ngày" two durations. "năm học" (a school year) and "tuổi" (of age)
+# are other words, left to the model.
+_UNITS = {
+    "năm": ("year", "years"),
+    "tháng": ("month", "months"),
+    "tuần": ("week", "weeks"),
+    "ngày": ("day", "days"),
+    "phút": ("minute", "minutes"),
+    "giây": ("second", "seconds"),
+    "thập kỷ": ("decade", "decades"),
+    "thế kỷ": ("century", "centuries"),
+}
+_UNIT_WORD = rf"(?:{'|'.join(_UNITS)})(?!\w)"
+_UNIT_AFTER = re.compile(
+    rf"\s+({_UNIT_WORD})(?!\s+(?:học|tuổi)(?!\w))(?!\s*[0-9]+(?![0-9])(?!\s+{_UNIT_WORD}))",
+    re.IGNORECASE,
+)
 # Words that already say "on" or "in" ("vào chiều 6/3" is "on the afternoon of March 6").
 _PREPOSITION_BEFORE = re.compile(
     r"(?<!\w)(?:vào|trong|từ|đến|tới|trước|sau|suốt|cuối|đầu|hết|cho)\s+$", re.IGNORECASE
@@ -91,6 +111,25 @@ def day_part_before(text: str, start: int, date: str) -> tuple[int, str] | None:
     if word[0].isupper():
         english = english[0].upper() + english[1:]
     return begin, english
+
+
+def unit_after(text: str, end: int, number: str) -> tuple[int, str] | None:
+    """A unit of time written right after the number ending at ``end``, joined to it.
+
+    Args:
+        text: the sentence.
+        end: where the number's span ends.
+        number: the number's English ("2", "1.5").
+
+    Returns:
+        The joined span's end and its English ("2 years", "1 month"), or None when no
+        unit follows.
+    """
+    match = _UNIT_AFTER.match(text, end)
+    if match is None:
+        return None
+    one, many = _UNITS[" ".join(match.group(1).lower().split())]
+    return match.end(), f"{number} {one if number == '1' else many}"
 
 
 def hours_only(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -14,7 +14,13 @@ from typing import Any
 
 from pipeline.protect.glossary import Glossary
 from pipeline.protect.names import BLANK, BLANK_TERM, NameStyle, find_names, render_name
-from pipeline.protect.render import DateStyle, day_part_before, hours_only, render_items
+from pipeline.protect.render import (
+    DateStyle,
+    day_part_before,
+    hours_only,
+    render_items,
+    unit_after,
+)
 from pipeline.quality.numbers import Currency, find_spans
 
 URL = re.compile(
@@ -115,6 +121,9 @@ class SpanFinder:
         english = render_items(span.items, self.options.date_style)
         if kind == "date":
             start, english = day_part_before(text, start, english) or (start, english)
+        elif kind == "number":
+            # Read in the blanked text: a unit that a glossary term took stays the term's.
+            end, english = unit_after(claimed.blanked(), end, english) or (end, english)
         claimed.add(kind, start, end, english, values)
 
 

@@ -80,8 +80,9 @@ _VI_DATE_WORDS = re.compile(
     r"(?:(?:\s+năm|\s*,)\s+(?P<y>[0-9]{4})(?![0-9]))?",
     re.IGNORECASE,
 )
+# Not after a number: "2 tháng 3 ngày" is two months and three days.
 _VI_MONTH = re.compile(
-    r"(?<!\w)tháng\s+(?P<m>[0-9]{1,2})(?![0-9])(?:/(?P<y>[0-9]{4}))?", re.IGNORECASE
+    r"(?<!\w)(?<![0-9]\s)tháng\s+(?P<m>[0-9]{1,2})(?![0-9])(?:/(?P<y>[0-9]{4}))?", re.IGNORECASE
 )
 _VI_TIME = re.compile(
     r"(?<![\w.,])(?P<h>[0-9]{1,2})(?:h|\s*giờ)(?:\s*(?P<m>[0-9]{2})(?:\s*phút|')?)?(?!\w)",

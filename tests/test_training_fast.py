@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.protect.glossary import Glossary
 from pipeline.protect.placeholders import PLACEHOLDER, placeholder
 from pipeline.training.extra import drop_reason, read_extra
 from pipeline.training.loop import autocast, batch_loss, collate, resolve_precision, train_loop
@@ -106,6 +107,30 @@ def test_placeholders_mask_what_both_sides_state():
         f"của {placeholder(4)}, trị giá {placeholder(5)}."  # fmt: skip
     assert sorted(PLACEHOLDER.findall(masked_en)) == ["1", "2", "3", "4", "5"]
     assert masked_en.startswith(f"On {placeholder(1)}, {placeholder(2)} received")
+
+
+def test_glossary_terms_are_masked_when_asked():
+    vi = "Chủ tịch UBND tỉnh Nguyễn Văn Hòa nhận 1.700 đơn."
+    en = "Chairman of the provincial People's Committee Nguyen Van Hoa received 1,700 letters."
+    assert [vi[slice(*m.vi)] for m in find_matches(vi, en)] == ["Nguyễn Văn Hòa", "1.700"]
+    matches = find_matches(vi, en, Glossary.load())
+    assert [vi[slice(*m.vi)] for m in matches] == ["Chủ tịch UBND tỉnh", "Nguyễn Văn Hòa", "1.700"]
+    assert en[slice(*matches[0].en)] == "Chairman of the provincial People's Committee"
+
+
+def test_a_term_the_english_does_not_state_is_not_masked():
+    vi = "Chủ tịch UBND tỉnh phát biểu."
+    assert find_matches(vi, "The provincial chairman spoke.", Glossary.load()) == []
+
+
+def test_whole_rate_masks_every_span_of_a_pair():
+    pairs = [(f"Ngày {i % 28 + 1}/3 có {i + 3} người.", f"On March {i % 28 + 1} there were "
+              f"{i + 3} people.") for i in range(40)]  # fmt: skip
+    masked = PairMasker(pairs, 0.0, seed=1, whole_rate=0.5).epoch(0)
+    whole = [vi for vi, _ in masked if vi == f"Ngày {placeholder(1)} có {placeholder(2)} người."]
+    untouched = [vi for (vi, _), pair in zip(masked, pairs, strict=True) if vi == pair[0]]
+    assert len(whole) + len(untouched) == 40
+    assert 10 < len(whole) < 30
 
 
 def test_numbers_that_disagree_are_not_masked():

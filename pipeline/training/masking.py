@@ -1,10 +1,12 @@
 """Teach a model to copy placeholders: mask the spans that a training pair states on both sides.
 
 Where the Vietnamese and English of a pair carry the same number, date, time,
-amount or name, both are replaced by the same placeholder token (``｟1｠``), so
-the model learns to copy the token to where English wants it. The pipeline
-later does the same to the sentences it translates and puts the English
-rendering of each span back.
+amount or name (and, when asked, a glossary term and its English), both are
+replaced by the same placeholder token (``｟1｠``), so the model learns to copy
+the token to where English wants it. The pipeline later does the same to the
+sentences it translates and puts the English rendering of each span back. It
+protects glossary terms too, so a government sentence reaches the model with a
+dozen tokens: some pairs are masked whole to show the model such sentences.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from pipeline.protect.glossary import Glossary
 from pipeline.protect.names import ascii_fold
 from pipeline.protect.placeholders import MAX_PLACEHOLDERS, placeholder
 from pipeline.quality.english import english_spans
@@ -29,13 +32,24 @@ class Match:
     en: tuple[int, int]
 
 
-def find_matches(vi: str, en: str) -> list[Match]:
-    """The spans both sides of a pair state, matched by value (numbers) or spelling (names)."""
+def find_matches(vi: str, en: str, glossary: Glossary | None = None) -> list[Match]:
+    """The spans both sides of a pair state, matched by value (numbers) or spelling (names).
+
+    With ``glossary``, its terms come first, each matched by its English (any case).
+    """
     en_spans = english_spans(en)
     used: set[int] = set()
     matches: list[Match] = []
     taken_vi: list[tuple[int, int]] = []
+    for term in glossary.find(vi) if glossary is not None else []:
+        found = _find_word(en, term.english, used, ignore_case=True)
+        if found is not None:
+            used.add(found[0])
+            matches.append(Match((term.start, term.end), found))
+            taken_vi.append((term.start, term.end))
     for span in find_spans(vi):
+        if any(span.start < e and s < span.end for s, e in taken_vi):
+            continue
         if len(span.items) != 1:
             continue  # "6/3/2024": a date and a year, written as one span in English
         item = span.items[0]
@@ -79,29 +93,50 @@ def capitalised_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
-def _find_word(text: str, word: str, used: set[int]) -> tuple[int, int] | None:
-    for match in re.finditer(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", text):
+def _find_word(
+    text: str, word: str, used: set[int], *, ignore_case: bool = False
+) -> tuple[int, int] | None:
+    flags = re.IGNORECASE if ignore_case else 0
+    for match in re.finditer(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", text, flags):
         if match.start() not in used:
             return match.start(), match.end()
     return None
 
 
 class PairMasker:
-    """Training pairs with placeholders drawn anew for each epoch (matches are found once)."""
+    """Training pairs with placeholders drawn anew for each epoch (matches are found once).
 
-    def __init__(self, pairs: list[tuple[str, str]], rate: float, seed: int) -> None:
+    Args:
+        pairs: (Vietnamese, English) training pairs.
+        rate: the chance that each matched span is masked.
+        seed: makes each epoch's draw reproducible.
+        whole_rate: the chance that a pair has all its matched spans masked instead.
+        glossary: match its terms too (see ``find_matches``).
+    """
+
+    def __init__(
+        self,
+        pairs: list[tuple[str, str]],
+        rate: float,
+        seed: int,
+        *,
+        whole_rate: float = 0.0,
+        glossary: Glossary | None = None,
+    ) -> None:
         self.pairs = pairs
         self.rate = rate
+        self.whole_rate = whole_rate
         self.seed = seed
-        self.matches = [find_matches(vi, en) for vi, en in pairs]
+        self.matches = [find_matches(vi, en, glossary) for vi, en in pairs]
 
     def epoch(self, epoch: int) -> list[tuple[str, str]]:
-        """The pairs of ``epoch``: each matched span masked with probability ``rate``."""
+        """The pairs of ``epoch``, each masked at ``rate`` or, at ``whole_rate``, whole."""
         rng = random.Random(self.seed * 7919 + epoch)
-        return [
-            mask_pair(vi, en, matches, rng, self.rate)
-            for (vi, en), matches in zip(self.pairs, self.matches, strict=True)
-        ]
+        out = []
+        for (vi, en), matches in zip(self.pairs, self.matches, strict=True):
+            whole = self.whole_rate > 0 and matches and rng.random() < self.whole_rate
+            out.append(mask_pair(vi, en, matches, rng, 1.0 if whole else self.rate))
+        return out
 
 
 def mask_pair(

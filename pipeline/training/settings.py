@@ -144,6 +144,18 @@ class TranslationData(Section):
         description="Share of the spans stated on both sides of a pair (numbers, dates, names) "
         "replaced by a shared placeholder token, drawn anew each epoch; 0 disables.",
     )
+    placeholder_whole_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of pairs with every matched span masked at once, so the model also "
+        "sees sentences as dense with placeholders as the pipeline writes them.",
+    )
+    placeholder_terms: bool = Field(
+        False,
+        description="Also mask bundled glossary terms whose English the pair's English states "
+        "(the pipeline protects terms as placeholders too).",
+    )
     valid_docs: int = Field(50, description="EVBNews documents held out for validation.")
     test_docs: int = Field(60, description="EVBNews documents held out for testing.")
     dev_sets: dict[str, DevSet] = Field(default_factory=dict, description="Extra scored sets.")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import load_settings
+from pipeline.protect.glossary import Glossary
 from pipeline.protect.placeholders import BACK_TRANSLATION_TAG, all_placeholders
 from pipeline.settings import GenerationSettings
 from pipeline.training.data import Pair, ParallelSplits, load_parallel
@@ -54,8 +55,12 @@ def train_translation(config_path: Path, *, overrides: dict[str, Any] | None = N
     prep_minutes = (time.monotonic() - t0) / 60
     rate, seed = config.data.placeholder_rate, config.train.seed
     backward = config.data.direction == "en-vi"
-    masker = PairMasker(splits.train, rate, seed) if rate > 0 else None
-    valid = PairMasker(splits.valid, rate, seed).epoch(0) if rate > 0 else splits.valid
+    masking = {
+        "whole_rate": config.data.placeholder_whole_rate,
+        "glossary": Glossary.load() if config.data.placeholder_terms else None,
+    }
+    masker = PairMasker(splits.train, rate, seed, **masking) if rate > 0 else None
+    valid = PairMasker(splits.valid, rate, seed, **masking).epoch(0) if rate > 0 else splits.valid
     data = Seq2SeqData(
         train=orient(splits.train, backward),
         valid=orient(valid, backward),

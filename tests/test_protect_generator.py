@@ -12,7 +12,7 @@ import tiny_models
 
 from pipeline.adapters.loading import load_adapter
 from pipeline.generation import BatchedGenerator, Output
-from pipeline.protect.generator import STITCHED, UNPROTECTED, ProtectingGenerator
+from pipeline.protect.generator import GROUPED, STITCHED, UNPROTECTED, ProtectingGenerator
 from pipeline.protect.glossary import Glossary
 from pipeline.protect.mode import protection_mode
 from pipeline.protect.placeholders import OPEN, all_placeholders
@@ -57,13 +57,38 @@ def test_copying_model_gets_every_span_back() -> None:
 def test_dropped_placeholder_retries_without_protection() -> None:
     def model(text: str) -> str:
         if OPEN in text:
-            return text.replace("｟4｠", "")
+            return re.sub("｟[0-9]+｠ đơn", "đơn", text)  # the last token, however many
         return "On March 6, provincial chairman Nguyen Van Hoa received 1,700 petitions."
 
     generator = ProtectingGenerator(FakeInner(model), finder(), mode="placeholder", stitch=False)
     [out] = generator.run([SOURCE])
     assert out.fallback == UNPROTECTED
     assert out.text.startswith("On March 6")
+
+
+def test_too_many_tokens_retry_with_neighbours_grouped() -> None:
+    def model(text: str) -> str:  # copies up to three tokens, loses one of more
+        return text if text.count(OPEN) <= 3 else text.replace("｟2｠", "")
+
+    inner = FakeInner(model)
+    generator = ProtectingGenerator(inner, finder(), mode="placeholder")
+    [out] = generator.run([SOURCE])
+    assert inner.inputs[-1] == "Ngày ｟1｠, ｟2｠ tiếp hơn ｟3｠ đơn."
+    assert out.fallback is None
+    assert out.text == (
+        "Ngày March 6, Chairman of the provincial People's Committee Nguyen Van Hoa tiếp hơn "
+        "1,700 đơn."
+    )
+    assert [s.kind for s in out.spans] == ["date", "term", "name", "number"]
+    assert generator.fallbacks[GROUPED] == 1
+
+
+def test_stitching_keeps_grouped_neighbours_in_english_order() -> None:
+    inner = FakeInner(lambda t: "" if OPEN in t else t.upper())
+    generator = ProtectingGenerator(inner, finder(), mode="placeholder")
+    [out] = generator.run(["Ban cán sự Đảng UBND tỉnh họp."])
+    assert out.fallback == STITCHED
+    assert out.text == "Party Personnel Committee of the provincial People's Committee HỌP."
 
 
 def test_losing_twice_stitches_between_spans() -> None:

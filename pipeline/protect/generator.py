@@ -2,9 +2,11 @@
 
 Each text is translated with its spans protected (placeholder tokens or inline
 English, see ``pipeline.protect.substitute``). When the model drops, repeats
-or invents a token, or loses an inline span, the text is translated again
-without protection; when that output also lacks a span, the text between the
-spans is translated piece by piece and the spans' English put between
+or invents a token, it is given the text again with neighbouring spans joined
+into fewer tokens (``pipeline.protect.group``). When that fails too, or an
+inline span is lost, the text is translated again without protection; when
+that output also lacks a span, the text between the spans (or their groups) is
+translated piece by piece and the spans' English put between
 (``pipeline.protect.stitch``). Outputs say which of these they came from.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.generation import Output
+from pipeline.protect.group import group_spans
 from pipeline.protect.placeholders import OPEN
 from pipeline.protect.spans import ProtectedSpan, SpanFinder
 from pipeline.protect.stitch import fit, join, pieces, split_edges
@@ -24,6 +27,7 @@ from pipeline.protect.verify import lost
 
 logger = logging.getLogger(__name__)
 
+GROUPED = "grouped"  # the protected output failed its check; fewer tokens passed (no fallback)
 UNPROTECTED = "unprotected"  # the protected output failed its check; translated without
 STITCHED = "stitched"  # the unprotected output lost a span too; translated between spans
 _LETTER = re.compile(r"[^\W\d_]")
@@ -54,7 +58,7 @@ class ProtectingGenerator:
         self.finder = finder
         self.mode = mode
         self.stitch = stitch
-        self.fallbacks = {UNPROTECTED: 0, STITCHED: 0}
+        self.fallbacks = {GROUPED: 0, UNPROTECTED: 0, STITCHED: 0}
         self._latest: dict[str, ProtectedOutput] = {}
 
     @property
@@ -70,10 +74,31 @@ class ProtectingGenerator:
         """One output per text, in order; ``options`` (decoding, length cap) go to every run."""
         distinct = list(dict.fromkeys(texts))
         plans = {text: self.plan(text) for text in distinct}
-        first = self.inner.run([plans[t].text for t in distinct], **options)
         results: dict[str, ProtectedOutput] = {}
-        failed: list[str] = []
-        for text, out in zip(distinct, first, strict=True):
+        failed = self._protected(distinct, plans, options, results)
+        grouped = {t: self._grouped(plans[t]) for t in failed}
+        retry = [t for t in failed if grouped[t] is not None]
+        if retry:
+            failed = [t for t in failed if t not in retry]
+            failed += self._protected(retry, grouped, options, results, original=plans)
+            self.fallbacks[GROUPED] += sum(t in results for t in retry)
+        if failed:
+            results.update(self._fall_back([plans[t] for t in failed], options, grouped))
+        self._latest = results
+        return [results[t] for t in texts]
+
+    def _protected(
+        self,
+        texts: list[str],
+        plans: dict[str, Plan],
+        options: dict[str, Any],
+        results: dict[str, ProtectedOutput],
+        original: dict[str, Plan] | None = None,
+    ) -> list[str]:
+        """Translate ``plans`` into ``results`` (with ``original``'s spans); return what failed."""
+        failed = []
+        outputs = self.inner.run([plans[t].text for t in texts], **options)
+        for text, out in zip(texts, outputs, strict=True):
             plan = plans[text]
             if plan.spans:
                 restored = restore(out.text, plan)
@@ -81,19 +106,26 @@ class ProtectingGenerator:
                 restored = out.text if OPEN in text else scrub(out.text)
             if restored is None:
                 failed.append(text)
-            else:
-                results[text] = ProtectedOutput(restored, out.score, out.parts, plan.spans)
-        if failed:
-            results.update(self._fall_back([plans[t] for t in failed], options))
-        self._latest = results
-        return [results[t] for t in texts]
+                continue
+            spans = (original or plans)[text].spans
+            results[text] = ProtectedOutput(restored, out.score, out.parts, spans)
+        return failed
+
+    def _grouped(self, plan: Plan) -> Plan | None:
+        """``plan`` with neighbouring spans as one token, or None when that changes nothing."""
+        if self.mode != "placeholder" or not plan.tokens:
+            return None
+        spans = group_spans(plan.source, list(plan.spans))
+        return make_plan(plan.source, spans, self.mode) if len(spans) < len(plan.spans) else None
 
     def latest(self, text: str) -> ProtectedOutput | None:
         """The output the last ``run`` gave ``text``, if it had it (a retry's fallback, say)."""
         return self._latest.get(text)
 
-    def _fall_back(self, plans: list[Plan], options: dict[str, Any]) -> dict[str, ProtectedOutput]:
-        """Translate without protection; stitch what still loses a span."""
+    def _fall_back(
+        self, plans: list[Plan], options: dict[str, Any], grouped: dict[str, Plan | None]
+    ) -> dict[str, ProtectedOutput]:
+        """Translate without protection; stitch what still loses a span (between its groups)."""
         results: dict[str, ProtectedOutput] = {}
         plain = self.inner.run([p.source for p in plans], **options)
         to_stitch: list[Plan] = []
@@ -107,12 +139,16 @@ class ProtectingGenerator:
                 text, out.score, out.parts, plan.spans, fallback=UNPROTECTED
             )
         if to_stitch:
-            results.update(self._stitched(to_stitch, options))
+            results.update(self._stitched(to_stitch, options, grouped))
         logger.debug("protected spans: fallbacks so far %s", self.fallbacks)
         return results
 
-    def _stitched(self, plans: list[Plan], options: dict[str, Any]) -> dict[str, ProtectedOutput]:
-        layouts = [pieces(p.source, list(p.spans)) for p in plans]
+    def _stitched(
+        self, plans: list[Plan], options: dict[str, Any], grouped: dict[str, Plan | None]
+    ) -> dict[str, ProtectedOutput]:
+        # Grouped spans carry the English order of neighbours ("X of the Y"), which the
+        # pieces between them cannot give.
+        layouts = [pieces(p.source, list((grouped.get(p.source) or p).spans)) for p in plans]
         cores = [
             split_edges(part)[1]
             for layout in layouts

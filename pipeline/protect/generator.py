@@ -76,12 +76,11 @@ class ProtectingGenerator:
         plans = {text: self.plan(text) for text in distinct}
         results: dict[str, ProtectedOutput] = {}
         failed = self._protected(distinct, plans, options, results)
-        grouped = {t: self._grouped(plans[t]) for t in failed}
-        retry = [t for t in failed if grouped[t] is not None]
-        if retry:
-            failed = [t for t in failed if t not in retry]
-            failed += self._protected(retry, grouped, options, results, original=plans)
-            self.fallbacks[GROUPED] += sum(t in results for t in retry)
+        grouped = {t: g for t in failed if (g := self._grouped(plans[t])) is not None}
+        if grouped:
+            failed = [t for t in failed if t not in grouped]
+            failed += self._protected(list(grouped), grouped, options, results, original=plans)
+            self.fallbacks[GROUPED] += sum(t in results for t in grouped)
         if failed:
             results.update(self._fall_back([plans[t] for t in failed], options, grouped))
         self._latest = results
@@ -123,7 +122,7 @@ class ProtectingGenerator:
         return self._latest.get(text)
 
     def _fall_back(
-        self, plans: list[Plan], options: dict[str, Any], grouped: dict[str, Plan | None]
+        self, plans: list[Plan], options: dict[str, Any], grouped: dict[str, Plan]
     ) -> dict[str, ProtectedOutput]:
         """Translate without protection; stitch what still loses a span (between its groups)."""
         results: dict[str, ProtectedOutput] = {}
@@ -144,7 +143,7 @@ class ProtectingGenerator:
         return results
 
     def _stitched(
-        self, plans: list[Plan], options: dict[str, Any], grouped: dict[str, Plan | None]
+        self, plans: list[Plan], options: dict[str, Any], grouped: dict[str, Plan]
     ) -> dict[str, ProtectedOutput]:
         # Grouped spans carry the English order of neighbours ("X of the Y"), which the
         # pieces between them cannot give.

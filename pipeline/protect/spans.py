@@ -93,11 +93,12 @@ class SpanFinder:
         for term in self.options.glossary.find(claimed.blanked()):
             claimed.add("term", term.start, term.end, term.english)
         latin = []
-        for span in find_spans(claimed.blanked(), currency=self.options.currency):
+        blanked = claimed.blanked()
+        for span in find_spans(blanked, currency=self.options.currency):
             if span.items[0].kind == "name":
                 latin.append(span)
                 continue
-            self._add_number(claimed, span)
+            self._add_number(claimed, span, blanked)
         for name in find_names(claimed.blanked()):
             claimed.add("name", name.start, name.end, render_name(name, self.options.name_style))
         for span in latin:
@@ -105,7 +106,7 @@ class SpanFinder:
             claimed.add(kind, span.start, span.end, render_items(span.items, "month_day"))
         return claimed.spans()
 
-    def _add_number(self, claimed: _Claims, span: Any) -> None:
+    def _add_number(self, claimed: _Claims, span: Any, blanked: str) -> None:
         text = claimed.text
         first = span.items[0]
         start, end = span.start, span.end
@@ -123,7 +124,7 @@ class SpanFinder:
             start, english = day_part_before(text, start, english) or (start, english)
         elif kind == "number":
             # Read in the blanked text: a unit that a glossary term took stays the term's.
-            end, english = unit_after(claimed.blanked(), end, english) or (end, english)
+            end, english = unit_after(blanked, end, english) or (end, english)
         claimed.add(kind, start, end, english, values)
 
 

@@ -48,7 +48,7 @@ def find_matches(vi: str, en: str, glossary: Glossary | None = None) -> list[Mat
             matches.append(Match((term.start, term.end), found))
             taken_vi.append((term.start, term.end))
     for span in find_spans(vi):
-        if any(span.start < e and s < span.end for s, e in taken_vi):
+        if _overlaps(span.start, span.end, taken_vi):
             continue
         if len(span.items) != 1:
             continue  # "6/3/2024": a date and a year, written as one span in English
@@ -66,7 +66,7 @@ def find_matches(vi: str, en: str, glossary: Glossary | None = None) -> list[Mat
             matches.append(Match((span.start, span.end), found))
             taken_vi.append((span.start, span.end))
     for start, end in capitalised_runs(vi):
-        if any(start < e and s < end for s, e in taken_vi):
+        if _overlaps(start, end, taken_vi):
             continue
         name = vi[start:end]
         found = _find_word(en, name, used) or _find_word(en, ascii_fold(name), used)
@@ -91,6 +91,10 @@ def capitalised_runs(text: str) -> list[tuple[int, int]]:
     if len(run) >= 2:
         runs.append((run[0][0], run[-1][1]))
     return runs
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in taken)
 
 
 def _find_word(
